@@ -216,7 +216,6 @@ def _check_units(rows, estates):
             (
                 Unit(estate=estate, code=code, floor=floor, area_m2=area, use=use, status=status),
                 building,
-                None,
             )
         )
     return objects, errors
