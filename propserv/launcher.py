@@ -216,6 +216,7 @@ def cmd_run() -> int:
 
 def cmd_test(pytest_args: list[str]) -> int:
     services, env = start_services()
+    env.setdefault("DB_ASYNC_COMMIT", "1")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         return subprocess.run(

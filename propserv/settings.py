@@ -110,6 +110,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DB_ASYNC_COMMIT"):
+    # Set by `make test` only: throw-away test databases need not wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 CACHES = {
     "default": (

@@ -16,6 +16,12 @@ from tests.factories import EstateFactory, UnitFactory, make_staff
 PASSWORD = "pw-12345678"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 is deliberately slow; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def estate(db):
     return EstateFactory(code="CUIHU", name="翠湖花园")

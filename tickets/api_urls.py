@@ -2,5 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from tickets.api import RepairViewSet
+
 router = SimpleRouter()
+router.register("repairs", RepairViewSet, basename="repairs")
 urlpatterns = [*router.urls]

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Repairs, complaints and callbacks")
+
+    def ready(self):
+        from tickets import sla  # noqa: F401  (registers the repair deadline policies)

@@ -1,0 +1,322 @@
+"""Repairs (报修).
+
+A repair's clocks (arrival, completion, callback) are core Deadline rows whose subject is the
+repair; its history is the append-only RepairEvent timeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, Unit, phone_validator
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web form")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    PATROL = "patrol", _("Found on patrol")
+
+
+class RepairCategory(models.Model):
+    """The per-estate repair taxonomy. `urgent` marks the water/electricity/gas emergencies and
+    major incidents that get the short arrival deadline."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="repair_categories")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=64)
+    urgent = models.BooleanField(
+        _("urgent (water, electricity, gas, major incident)"), default=False
+    )
+    major_incident = models.BooleanField(_("major incident (report up at once)"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    objects = EstateScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["estate", "sort_order", "name"]
+        verbose_name = _("repair category")
+        verbose_name_plural = _("repair categories")
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "code"], name="repair_category_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceItem(models.Model):
+    """The published price list (明码标价) for paid repairs and special services."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="price_items")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("item"), max_length=100)
+    unit_label = models.CharField(_("per"), max_length=16, default="次")
+    price = models.DecimalField(_("price (¥)"), max_digits=10, decimal_places=2)
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = EstateScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["estate", "code"]
+        verbose_name = _("price-list item")
+        verbose_name_plural = _("price list")
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "code"], name="price_item_code_unique"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="price_item_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ¥{self.price}/{self.unit_label}"
+
+
+class RepairQuerySet(EstateScopedQuerySet):
+    def open(self):
+        return self.exclude(status__in=[Repair.Status.CLOSED, Repair.Status.CANCELLED])
+
+
+class Repair(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        DISPATCHED = "dispatched", _("Dispatched")
+        ON_SITE = "on_site", _("On site")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ON_HOLD = "on_hold", _("On hold")
+        COMPLETED = "completed", _("Completed")
+        CALLED_BACK = "called_back", _("Called back")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REOPENED = "reopened", _("Reopened")
+
+    class Difficulty(models.TextChoices):
+        GENERAL = "general", _("General (≤ 2 hours)")
+        DIFFICULT = "difficult", _("Difficult (≤ 72 hours)")
+
+    # Allowed moves; everything else is refused (HTTP 409 in the API).
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.RECEIVED: {Status.DISPATCHED, Status.ON_HOLD, Status.CANCELLED},
+        Status.DISPATCHED: {Status.DISPATCHED, Status.ON_SITE, Status.ON_HOLD, Status.CANCELLED},
+        Status.ON_SITE: {Status.IN_PROGRESS, Status.ON_HOLD, Status.CANCELLED},
+        Status.IN_PROGRESS: {Status.COMPLETED, Status.ON_HOLD},
+        Status.ON_HOLD: {Status.DISPATCHED, Status.ON_SITE, Status.IN_PROGRESS, Status.CANCELLED},
+        Status.COMPLETED: {Status.CALLED_BACK, Status.REOPENED},
+        Status.CALLED_BACK: {Status.CLOSED, Status.REOPENED},
+        Status.CLOSED: {Status.REOPENED},
+        Status.CANCELLED: set(),
+        Status.REOPENED: {Status.DISPATCHED, Status.ON_HOLD, Status.CANCELLED},
+    }
+
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("estate")
+    )
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs",
+        verbose_name=_("unit"),
+    )
+    location = models.CharField(
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where in the unit, or the common area (e.g. 3栋2单元 lift lobby)."),
+    )
+    reporter = models.ForeignKey(
+        Resident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs",
+        verbose_name=_("resident"),
+    )
+    reporter_name = models.CharField(_("reported by"), max_length=64, blank=True)
+    reporter_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE
+    )
+    category = models.ForeignKey(
+        RepairCategory, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("category")
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    urgency_reason = models.CharField(_("why the urgency was changed"), max_length=200, blank=True)
+    difficulty = models.CharField(
+        _("difficulty"), max_length=16, choices=Difficulty.choices, default=Difficulty.GENERAL
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    preferred_visit_at = models.DateTimeField(_("preferred visit time"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs_received",
+        verbose_name=_("received by"),
+    )
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repairs_assigned",
+        verbose_name=_("technician"),
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("work started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    hold_reason = models.CharField(_("on-hold reason"), max_length=200, blank=True)
+    hold_until = models.DateTimeField(_("agreed new time"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+    # Paid work (有偿维修): quote from the price list and the resident's consent before work starts.
+    chargeable = models.BooleanField(_("chargeable"), default=False)
+    quoted_amount = models.DecimalField(
+        _("quote (¥)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    consent_at = models.DateTimeField(_("resident agreed at"), null=True, blank=True)
+    consent_by = models.CharField(_("agreed by"), max_length=64, blank=True)
+    # Completion
+    labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), null=True, blank=True)
+    materials = models.TextField(_("materials used"), blank=True)
+    fee = models.DecimalField(
+        _("fee charged (¥)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    signed_by = models.CharField(_("signed off by"), max_length=64, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deadlines = GenericRelation(Deadline, related_query_name="repair")
+
+    objects = RepairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        indexes = [
+            models.Index(fields=["estate", "status", "-received_at"], name="repair_estate_status"),
+            models.Index(fields=["estate", "-id"], name="repair_estate_recent"),
+            models.Index(fields=["technician", "status"], name="repair_technician_status"),
+            models.Index(fields=["unit", "category", "received_at"], name="repair_unit_category"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee__isnull=True) | Q(fee__gte=0), name="repair_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(quoted_amount__isnull=True) | Q(quoted_amount__gte=0),
+                name="repair_quote_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | ~Q(location=""),
+                name="repair_has_unit_or_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.category.name} {self.place}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:repair-detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"BX{self.pk:06d}" if self.pk else ""
+
+    @property
+    def place(self) -> str:
+        if self.unit_id:
+            return f"{self.unit.code} {self.location}".strip()
+        return self.location
+
+    def can_transition(self, to: str) -> bool:
+        return to in self.TRANSITIONS.get(self.status, set())
+
+
+class RepairChargeLine(models.Model):
+    """A line of the quote, priced from the price list at quoting time (never above the list)."""
+
+    repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="charge_lines")
+    price_item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=8, decimal_places=2)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    # A re-quote before the resident agreed supersedes the old lines; nothing is deleted.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="charge_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0) & Q(amount__gte=0), name="charge_line_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price_item.name} × {self.quantity} = ¥{self.amount}"
+
+
+def repair_photo_path(instance, filename: str) -> str:
+    return f"repairs/{instance.repair.estate_id}/{instance.repair_id}/{secrets.token_hex(8)}.jpg"
+
+
+class RepairPhoto(models.Model):
+    repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(upload_to=repair_photo_path)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class RepairEvent(models.Model):
+    """The timeline: who did what, when, from which status to which. Append-only."""
+
+    repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=64, blank=True, help_text="who, when not a staff login"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["repair", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.repair_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,1 @@
+"""Services of the tickets app, one module per subject (repairs, callbacks, complaints)."""
