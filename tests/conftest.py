@@ -141,7 +141,29 @@ def browser_login(browser, live_server, username: str, password: str = PASSWORD)
     browser.get(f"{live_server.url}/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit].primary"))
 
 
-__all__ = ["PASSWORD", "api_as", "browser_login", "transaction"]
+def click_and_wait(browser, element, seconds: float = 10) -> None:
+    """Click something that submits or navigates, and wait until the new page has replaced the old."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, seconds).until(expected_conditions.staleness_of(old_page))
+
+
+def wait_for_page(browser, css: str, seconds: float = 10):
+    """Wait until the page that a click led to shows `css` (clicks do not wait for navigation)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, seconds).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+__all__ = ["PASSWORD", "api_as", "browser_login", "click_and_wait", "transaction", "wait_for_page"]

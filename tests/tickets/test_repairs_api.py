@@ -1,0 +1,102 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from tests.conftest import api_as
+from tests.factories import UnitFactory, make_staff
+from tickets.models import Repair
+
+
+def create(api, **extra):
+    payload = {
+        "unit": "3-2-1502",
+        "category": "water",
+        "description": "厨房水管爆裂",
+        "channel": "phone",
+        "reporter_name": "王先生",
+        "reporter_phone": "13800138000",
+        **extra,
+    }
+    return api.post("/api/v1/repairs/", payload, format="json")
+
+
+def test_create_list_retrieve_with_deadlines(api, unit, categories):
+    response = create(api)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["urgent"] is True
+    kinds = {d["kind"]: d for d in body["deadlines"]}
+    assert set(kinds) == {"repair.arrival", "repair.completion"}
+    assert {"due_at", "met_at", "breached_at"} <= set(kinds["repair.arrival"])
+    listing = api.get("/api/v1/repairs/").json()
+    assert [r["id"] for r in listing["results"]] == [body["id"]]
+    assert "count" not in listing and "next" in listing
+    detail = api.get(f"/api/v1/repairs/{body['id']}/").json()
+    assert detail["events"][0]["action"] == "created"
+
+
+def test_actions_walk_and_invalid_transition_is_409(api, unit, categories, staff):
+    rid = create(api).json()["id"]
+    assert (
+        api.post(
+            f"/api/v1/repairs/{rid}/complete/", {"labour_minutes": 5, "signed_by": "王"}
+        ).status_code
+        == 409
+    )
+    response = api.post(f"/api/v1/repairs/{rid}/dispatch/", {"technician": "technician"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "dispatched"
+    tech = api_as(staff["technician"])
+    assert tech.post(f"/api/v1/repairs/{rid}/arrive/").json()["status"] == "on_site"
+    assert tech.post(f"/api/v1/repairs/{rid}/start/").json()["status"] == "in_progress"
+    body = tech.post(
+        f"/api/v1/repairs/{rid}/complete/", {"labour_minutes": 30, "signed_by": "王先生"}
+    ).json()
+    assert body["status"] == "completed"
+    assert any(d["kind"] == "repair.callback" and d["met_at"] is None for d in body["deadlines"])
+    error = api.post(f"/api/v1/repairs/{rid}/arrive/").json()["error"]
+    assert error["code"] == "conflict" and error["message"]
+
+
+def test_bad_input_is_400_with_field_errors_and_nothing_saved(api, unit, categories):
+    response = create(api, unit="9-9-9999")
+    assert response.status_code == 400
+    assert "unit" in response.json()["error"]["fields"]
+    response = create(api, category="nope")
+    assert "category" in response.json()["error"]["fields"]
+    response = create(api, received_at=(timezone.now() + dt.timedelta(hours=2)).isoformat())
+    assert "received_at" in response.json()["error"]["fields"]
+    assert not Repair.objects.exists()
+
+
+def test_another_estates_repair_is_404_and_unit_refused(api, unit, categories, other_estate):
+    UnitFactory(building__estate=other_estate, code="1-1-101")
+    assert create(api, unit="1-1-101").status_code == 400
+    rid = create(api).json()["id"]
+    stranger = make_staff("stranger", "frontdesk", estates=[other_estate])
+    assert api_as(stranger).get(f"/api/v1/repairs/{rid}/").status_code == 404
+    assert (
+        api_as(stranger).post(f"/api/v1/repairs/{rid}/cancel/", {"reason": "x"}).status_code == 404
+    )
+    assert api_as(stranger).get("/api/v1/repairs/").json()["results"] == []
+
+
+def test_filters(api, unit, categories):
+    water = create(api).json()["id"]
+    drain = create(api, category="drainage").json()["id"]
+    ids = lambda q: [r["id"] for r in api.get(f"/api/v1/repairs/?{q}").json()["results"]]  # noqa: E731
+    assert ids("urgent=true") == [water]
+    assert ids("category=drainage") == [drain]
+    assert set(ids("unit=3-2-1502")) == {water, drain}
+    assert set(ids("building=3&status=received")) == {water, drain}
+    assert ids("overdue=true") == []
+    assert ids("status=closed") == []
+
+
+def test_technician_sees_masked_phone(api, unit, categories, staff):
+    rid = create(api).json()["id"]
+    assert api.get(f"/api/v1/repairs/{rid}/").json()["reporter_phone"] == "13800138000"
+    assert (
+        api_as(staff["technician"]).get(f"/api/v1/repairs/{rid}/").json()["reporter_phone"]
+        == "138****8000"
+    )
