@@ -130,7 +130,8 @@ class EmbeddedServices:
                 "--logfile",
                 str(log),
                 "--save",
-                "60 1",
+                "60",  # two arguments: "60 1" as one silently disabled saving
+                "1",
                 "--appendonly",
                 "no",
                 "--daemonize",
@@ -192,6 +193,7 @@ class EmbeddedServices:
                 if pid:
                     _terminate(pid, None)
             self.pids.pop("postgres", None)
+            self.pg_server.cleanup()  # drop the package's cached handle, or a 2nd start() reuses it
             self.pg_server = None
 
 

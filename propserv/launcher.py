@@ -33,6 +33,11 @@ def say(message: str) -> None:
     print(f"[propserv] {message}", flush=True)
 
 
+def _interrupt(signum, frame):
+    """SIGTERM stops us the way Ctrl-C does: through the same clean-up path."""
+    raise KeyboardInterrupt
+
+
 class Group:
     """Children started in their own process groups so that one signal stops each whole tree."""
 
@@ -131,13 +136,9 @@ def cmd_run() -> int:
     group = Group()
     code = 0
 
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "seed_demo")
+        manage(env, "prepare_run")
         env.setdefault("SITE_URL", f"http://{host}:{port}")
         group.spawn(
             "web",
@@ -194,7 +195,11 @@ def cmd_run() -> int:
             f"log in as admin or one of the role users below, password: {env.get('DEMO_PASSWORD', 'demo12345')}"
         )
         say("  " + ", ".join(["admin", *DEMO_ROLE_USERS]))
+        parent = os.getppid()
         while True:
+            if os.getppid() != parent:  # whoever started us (make, a terminal) is gone
+                say("parent process exited; stopping everything")
+                break
             exited = group.first_exit()
             if exited:
                 say(f"{exited[0]} exited with status {exited[1]}; stopping everything")
@@ -217,7 +222,7 @@ def cmd_run() -> int:
 def cmd_test(pytest_args: list[str]) -> int:
     services, env = start_services()
     env.setdefault("DB_ASYNC_COMMIT", "1")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return subprocess.run(
             [PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR
@@ -231,6 +236,7 @@ def cmd_test(pytest_args: list[str]) -> int:
 def cmd_exec(argv: list[str]) -> int:
     """Run any command (a benchmark, a shell) with the services up and their URLs in the env."""
     services, env = start_services()
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
         return subprocess.run(argv, env=env, cwd=BASE_DIR).returncode
@@ -242,6 +248,7 @@ def cmd_exec(argv: list[str]) -> int:
 
 def cmd_services() -> int:
     services, env = start_services()
+    signal.signal(signal.SIGTERM, _interrupt)
     say(f"DATABASE_URL={env['DATABASE_URL']}")
     say(f"REDIS_URL={env['REDIS_URL']}")
     try:
@@ -293,6 +300,8 @@ DEMO_ROLE_USERS = [
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl-C must reach us even when a parent shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if not argv:
         print(__doc__)
         return 2
