@@ -587,6 +587,13 @@ class Deadline(models.Model):
     def is_open(self) -> bool:
         return self.met_at is None and self.cancelled_at is None
 
+    @property
+    def label(self) -> str:
+        """What staff call this clock (from the policy registered for its kind)."""
+        from propserv.deadlines import policy_for  # the engine imports this module
+
+        return str(policy_for(self.kind).label or self.kind)
+
     def state(self, now: dt.datetime) -> str:
         """green / amber / red / met / cancelled, as the boards colour it."""
         if self.cancelled_at:

@@ -53,4 +53,4 @@ def test_report_dispatch_arrive_complete_creates_callback_deadline(
     browser.get(f"{live_server.url}{repair.get_absolute_url()}")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid='deadline-repair.arrival']").text
     callback_row = browser.find_element(By.CSS_SELECTOR, "[data-testid='deadline-repair.callback']")
-    assert "repair.callback" in callback_row.text
+    assert "回访" in callback_row.text or "callback" in callback_row.text.lower()
