@@ -222,7 +222,16 @@ def sweep(now: dt.datetime | None = None, batch: int = 200) -> int:
                 .order_by("next_check_at")[:batch]
             )
             for deadline in rows:
-                _advance(deadline, now_)
+                try:
+                    with transaction.atomic():  # a savepoint: one bad row must not stall the rest
+                        _advance(deadline, now_)
+                except Exception:
+                    logger.exception(
+                        "deadline %s could not be advanced; retrying in a minute", deadline.pk
+                    )
+                    Deadline.objects.filter(pk=deadline.pk).update(
+                        next_check_at=now_ + dt.timedelta(minutes=1)
+                    )
         handled += len(rows)
         if len(rows) < batch:
             return handled
