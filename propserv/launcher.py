@@ -81,6 +81,7 @@ def start_services() -> tuple[EmbeddedServices | None, dict[str, str]]:
     env.setdefault("PROPSERV_VAR_DIR", str(var_dir()))
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         say("using DATABASE_URL and REDIS_URL from the environment; starting nothing")
+        check_configured_services(os.environ["DATABASE_URL"], os.environ["REDIS_URL"])
         return None, env
     if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
         raise EmbeddedError(
@@ -96,6 +97,25 @@ def start_services() -> tuple[EmbeddedServices | None, dict[str, str]]:
     )
     env.update(services.env())
     return services, env
+
+
+def check_configured_services(database_url: str, redis_url: str) -> None:
+    """Fail early, in one clear sentence, when a configured server cannot be reached."""
+    import psycopg2
+    import redis
+
+    try:
+        psycopg2.connect(database_url, connect_timeout=5).close()
+    except psycopg2.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise EmbeddedError(
+            f"cannot use DATABASE_URL: {reason} (create the database, or unset "
+            "DATABASE_URL and REDIS_URL to use the embedded servers)"
+        ) from exc
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        raise EmbeddedError(f"cannot reach REDIS_URL: {exc}") from exc
 
 
 def guard_single_launcher() -> None:
