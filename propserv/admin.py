@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from propserv.models import (
@@ -55,10 +59,53 @@ class StaffProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["estates"]
 
 
+class StaffProfileInline(admin.StackedInline):
+    """Estates and phone on the user's own page, so a new staff member is set up in one place."""
+
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ["estates"]
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(SimpleHistoryAdmin):
+    """Years are seeded by the calendar itself; an admin only confirms provisional ones
+    (through the action here or the calendar page) and edits days under Calendar days."""
+
     list_display = ["year", "source", "provisional", "confirmed_by", "confirmed_at"]
-    readonly_fields = ["confirmed_by", "confirmed_at"]
+    list_filter = ["provisional", "source"]
+    readonly_fields = ["year", "source", "provisional", "confirmed_by", "confirmed_at"]
+    actions = ["confirm_years"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Confirm the selected years"))
+    def confirm_years(self, request, queryset):
+        from propserv.workdays import calendar_confirm_year
+
+        years = list(queryset.values_list("year", flat=True))
+        for year in years:
+            calendar_confirm_year(year=year, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d year confirmed.", "%(count)d years confirmed.", len(years))
+            % {"count": len(years)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(CalendarDay)

@@ -6,6 +6,7 @@ import calendar as pycalendar
 import datetime as dt
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -85,7 +86,7 @@ class CalendarView(APIView):
     )
     def get(self, request):
         try:
-            year = int(request.query_params.get("year", dt.date.today().year))
+            year = int(request.query_params.get("year", timezone.localdate().year))
             month = request.query_params.get("month")
             months = [int(month)] if month else list(range(1, 13))
             if not 1900 <= year <= 2200 or any(not 1 <= m <= 12 for m in months):

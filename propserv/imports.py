@@ -9,15 +9,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from propserv.models import Building, Estate, Resident, Unit, phone_validator
 
 MAX_ROWS = 50_000
+# The model's validator also takes 10–12 digits without a leading 0 as a landline, so a mobile
+# number with a digit missing ("1380013800") would pass it; anything starting with 1 must be a
+# whole mobile number.
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+ROW = "_row"  # the spreadsheet row number a parsed row came from
 
 # Accepted headings (English or the Chinese ones staff use in their spreadsheets).
 HEADER_ALIASES = {
@@ -64,6 +70,19 @@ CHOICE_ALIASES = {
     },
     "role": {"业主": "owner", "租户": "tenant", "家属": "family", "家庭成员": "family"},
 }
+# Columns each kind cannot do without ("unit" may stand in for "code" in a units file).
+REQUIRED_COLUMNS = {
+    "units": [("estate",), ("code", "unit"), ("area_m2",)],
+    "residents": [("estate",), ("unit", "code"), ("name",)],
+}
+
+
+class Table(list):
+    """Parsed rows (dicts keyed by canonical field names), plus the columns the header named."""
+
+    def __init__(self, rows=(), columns=()):
+        super().__init__(rows)
+        self.columns = list(columns)
 
 
 class ImportFailed(Exception):
@@ -72,8 +91,14 @@ class ImportFailed(Exception):
         self.errors = errors
 
 
-def read_table(file, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts keyed by canonical field names; raises ImportFailed for unreadable files."""
+def _heading(value) -> str:
+    text = str(value or "").strip()
+    return HEADER_ALIASES.get(text.lower(), HEADER_ALIASES.get(text, ""))
+
+
+def read_table(file, filename: str) -> Table:
+    """Rows as dicts keyed by canonical field names (plus ROW, the row number in the file);
+    raises ImportFailed for unreadable files."""
     raw = file.read()
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -84,20 +109,19 @@ def read_table(file, filename: str) -> list[dict[str, str]]:
         raise ImportFailed([(0, _("Upload a .csv or .xlsx file."))])
     if not rows:
         raise ImportFailed([(0, _("The file has no rows."))])
-    header = [
-        HEADER_ALIASES.get(
-            str(h or "").strip().lower(), HEADER_ALIASES.get(str(h or "").strip(), "")
-        )
-        for h in rows[0]
-    ]
     if len(rows) - 1 > MAX_ROWS:
         raise ImportFailed([(0, _("At most %(n)s rows per file.") % {"n": MAX_ROWS})])
+    header = [_heading(h) for h in rows[0]]
     result = []
-    for values in rows[1:]:
-        if all(v in (None, "") for v in values):
+    for number, values in enumerate(rows[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
             continue
-        result.append({h: _cell(v) for h, v in zip(header, values, strict=False) if h})
-    return result
+        row = {h: _cell(v) for h, v in zip(header, values, strict=False) if h}
+        row[ROW] = number
+        result.append(row)
+    if not result:
+        raise ImportFailed([(0, _("The file has no rows."))])
+    return Table(result, columns=[h for h in header if h])
 
 
 def _cell(value) -> str:
@@ -121,7 +145,10 @@ def _read_csv(raw: bytes) -> list[list[str]]:
             continue
     else:
         raise ImportFailed([(0, _("The file is neither UTF-8 nor GB18030 text."))])
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ImportFailed([(0, _("This is not a readable CSV file."))]) from exc
 
 
 def _read_xlsx(raw: bytes) -> list[list]:
@@ -129,39 +156,72 @@ def _read_xlsx(raw: bytes) -> list[list]:
 
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:
         raise ImportFailed([(0, _("This is not a readable .xlsx file."))]) from exc
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def import_rows(*, kind: str, rows: list[dict[str, str]], user=None) -> int:
     """Validate all rows, then write them in one transaction. `user` limits the estates
     (None: a management command, all estates)."""
-    estates = {
-        e.code: e
-        for e in (Estate.objects.for_user(user) if user is not None else Estate.objects.all())
-    }
-    if kind == "units":
-        objects, errors = _check_units(rows, estates)
-    elif kind == "residents":
-        objects, errors = _check_residents(rows, estates)
-    else:
+    if kind not in REQUIRED_COLUMNS:
         raise ImportFailed([(0, _("Unknown import kind."))])
+    # A missing column is one error on the header row, not one per row.
+    columns = getattr(rows, "columns", None)
+    if columns is not None:
+        missing = [
+            " / ".join(alternatives)
+            for alternatives in REQUIRED_COLUMNS[kind]
+            if not any(a in columns for a in alternatives)
+        ]
+        if missing:
+            raise ImportFailed(
+                [(1, _("missing column: %(columns)s") % {"columns": ", ".join(missing)})]
+            )
+    estates = Estate.objects.for_user(user) if user is not None else Estate.objects.all()
+    lookup = EstateLookup(estates)
+    if kind == "units":
+        objects, errors = _check_units(rows, lookup)
+    else:
+        objects, errors = _check_residents(rows, lookup)
     if errors:
         raise ImportFailed(errors)
-    with transaction.atomic():
-        if kind == "units":
-            for unit, building_code in objects:
-                building, _created = Building.objects.get_or_create(
-                    estate=unit.estate, code=building_code
-                )
-                unit.building = building
-                unit.save()
-        else:
-            for resident in objects:
-                resident.save()
+    try:
+        with transaction.atomic():
+            if kind == "units":
+                for unit, building_code in objects:
+                    building, _created = Building.objects.get_or_create(
+                        estate=unit.estate, code=building_code
+                    )
+                    unit.building = building
+                    unit.save()
+            else:
+                for resident in objects:
+                    resident.save()
+    except IntegrityError as exc:  # someone else imported the same units a moment ago
+        raise ImportFailed(
+            [(0, _("The data changed while importing; nothing was imported. Try again."))]
+        ) from exc
     return len(objects)
+
+
+class EstateLookup:
+    """Finds an estate by its code (any case) or its full name, among the allowed estates."""
+
+    def __init__(self, estates) -> None:
+        self.estates = list(estates)
+        self._by_key = {}
+        for estate in self.estates:
+            self._by_key[estate.code.lower()] = estate
+            self._by_key.setdefault(estate.name.strip().lower(), estate)
+
+    def get(self, value: str) -> Estate | None:
+        return self._by_key.get((value or "").strip().lower())
+
+
+def _row_number(row: dict, index: int) -> int:
+    return int(row.get(ROW) or index + 2)
 
 
 def _choice(field: str, value: str, choices) -> str:
@@ -169,15 +229,27 @@ def _choice(field: str, value: str, choices) -> str:
     return value if value in choices.values else ""
 
 
-def _check_units(rows, estates):
-    errors, objects = [], []
-    seen: set[tuple[str, str]] = set()
-    existing = set(
-        Unit.objects.filter(estate__in=estates.values()).values_list("estate__code", "code")
-    )
-    for number, row in enumerate(rows, start=2):
+def _model_problems(obj, exclude: list[str]) -> list[str]:
+    """Field checks of the model itself (lengths, digits), as messages naming the field."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
         problems = []
-        estate = estates.get(row.get("estate", ""))
+        for field, messages in exc.message_dict.items():
+            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            problems.extend(f"{label}: {m}" if label else m for m in messages)
+        return problems
+    return []
+
+
+def _check_units(rows, lookup: EstateLookup):
+    errors, objects = [], []
+    seen: dict[tuple[int, str], int] = {}
+    existing = set(Unit.objects.filter(estate__in=lookup.estates).values_list("estate_id", "code"))
+    for index, row in enumerate(rows):
+        number = _row_number(row, index)
+        problems = []
+        estate = lookup.get(row.get("estate", ""))
         if estate is None:
             problems.append(_("unknown estate “%(code)s”") % {"code": row.get("estate", "")})
         code = row.get("code") or row.get("unit", "")
@@ -186,13 +258,26 @@ def _check_units(rows, estates):
         building = row.get("building") or (code.split("-")[0] if "-" in code else "")
         if not building:
             problems.append(_("building is missing"))
-        key = (row.get("estate", ""), code)
-        if code and (key in seen or key in existing):
-            problems.append(_("unit %(code)s appears twice") % {"code": code})
-        seen.add(key)
+        elif len(building) > Building._meta.get_field("code").max_length:
+            problems.append(_("building number “%(code)s” is too long") % {"code": building})
+        if code and estate is not None:
+            key = (estate.pk, code)
+            if key in existing:
+                problems.append(
+                    _("unit %(code)s already exists in %(estate)s")
+                    % {"code": code, "estate": estate.name}
+                )
+            elif key in seen:
+                problems.append(
+                    _("unit %(code)s appears twice in the file (also row %(row)s)")
+                    % {"code": code, "row": seen[key]}
+                )
+            else:
+                seen[key] = number
+        area = None
         try:
-            area = Decimal(row.get("area_m2", ""))
-            if area <= 0:
+            area = Decimal(row.get("area_m2", "").replace(",", ""))
+            if not area.is_finite() or area <= 0:
                 raise InvalidOperation
         except InvalidOperation:
             area = None
@@ -209,32 +294,32 @@ def _check_units(rows, estates):
             problems.append(_("use must be residential or commercial"))
         if not status:
             problems.append(_("status must be vacant, sold, occupied or renovating"))
+        unit = Unit(estate=estate, code=code, floor=floor, area_m2=area, use=use, status=status)
+        if not problems:
+            problems = _model_problems(unit, exclude=["estate", "building"])
         if problems:
             errors.append((number, "; ".join(problems)))
             continue
-        objects.append(
-            (
-                Unit(estate=estate, code=code, floor=floor, area_m2=area, use=use, status=status),
-                building,
-            )
-        )
+        objects.append((unit, building))
     return objects, errors
 
 
-def _check_residents(rows, estates):
+def _check_residents(rows, lookup: EstateLookup):
     errors, objects = [], []
     units = {
-        (u.estate.code, u.code): u
-        for u in Unit.objects.filter(estate__in=estates.values()).select_related("estate")
+        (u.estate_id, u.code): u
+        for u in Unit.objects.filter(estate__in=lookup.estates).select_related("estate")
     }
-    for number, row in enumerate(rows, start=2):
+    for index, row in enumerate(rows):
+        number = _row_number(row, index)
         problems = []
-        estate_code = row.get("estate", "")
-        if estate_code not in estates:
-            problems.append(_("unknown estate “%(code)s”") % {"code": estate_code})
-        unit = units.get((estate_code, row.get("unit") or row.get("code", "")))
-        if unit is None and estate_code in estates:
-            problems.append(_("unknown unit “%(code)s”") % {"code": row.get("unit", "")})
+        estate = lookup.get(row.get("estate", ""))
+        if estate is None:
+            problems.append(_("unknown estate “%(code)s”") % {"code": row.get("estate", "")})
+        unit_code = row.get("unit") or row.get("code", "")
+        unit = units.get((estate.pk, unit_code)) if estate is not None else None
+        if estate is not None and unit is None:
+            problems.append(_("unknown unit “%(code)s”") % {"code": unit_code})
         name = row.get("name", "")
         if not name:
             problems.append(_("name is missing"))
@@ -244,6 +329,8 @@ def _check_residents(rows, estates):
         if phone:
             try:
                 phone_validator(phone)
+                if phone.startswith("1") and not MOBILE_RE.match(phone):
+                    raise ValidationError("invalid_phone")
             except ValidationError:
                 problems.append(_("phone “%(phone)s” is not a valid number") % {"phone": phone})
         role = _choice("role", row.get("role") or "owner", Resident.Role)

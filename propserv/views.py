@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
@@ -13,15 +14,21 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from propserv.access import estates_for
-from propserv.forms import ImportForm
+from propserv.forms import CalendarDayForm, ImportForm
 from propserv.imports import ImportFailed, import_rows, read_table
 from propserv.models import Notification
 from propserv.tasks import HEARTBEAT_KEY
-from propserv.workdays import WorkCalendar, calendar_confirm_year, years_needing_confirmation
+from propserv.workdays import (
+    WorkCalendar,
+    calendar_confirm_year,
+    calendar_set_day,
+    years_needing_confirmation,
+)
 
 
 @login_required
@@ -71,18 +78,37 @@ def notifications_read(request):
     return HttpResponseRedirect(reverse("notifications"))
 
 
+# Column headings of the month tables, Monday first as in China.
+WEEKDAY_HEADINGS = [
+    pgettext_lazy("weekday heading", "Mo"),
+    pgettext_lazy("weekday heading", "Tu"),
+    pgettext_lazy("weekday heading", "We"),
+    pgettext_lazy("weekday heading", "Th"),
+    pgettext_lazy("weekday heading", "Fr"),
+    pgettext_lazy("weekday heading", "Sa"),
+    pgettext_lazy("weekday heading", "Su"),
+]
+
+
+def _calendar_year(value) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 1900 <= year <= 2200 else None
+
+
 class CalendarPage(LoginRequiredMixin, View):
-    """A year at a glance; provisional years show a banner and, for admins, a confirm button."""
+    """A year at a glance; provisional years show a banner. Administrators (is_staff) confirm a
+    provisional year or change single days here (both recompute open deadlines)."""
+
+    template_name = "propserv/calendar.html"
 
     def get(self, request):
-        try:
-            year = int(request.GET.get("year", timezone.localdate().year))
-            if not 1900 <= year <= 2200:
-                raise ValueError
-        except ValueError:
-            year = timezone.localdate().year
-        import datetime as dt
+        year = _calendar_year(request.GET.get("year")) or timezone.localdate().year
+        return self.render_year(request, year, CalendarDayForm())
 
+    def render_year(self, request, year: int, day_form, status: int = 200):
         cal = WorkCalendar()
         months = []
         for m in range(1, 13):
@@ -96,22 +122,26 @@ class CalendarPage(LoginRequiredMixin, View):
         provisional = any(day.provisional for day in months[0]["days"])
         return render(
             request,
-            "propserv/calendar.html",
+            self.template_name,
             {
                 "year": year,
                 "months": months,
+                "weekdays": WEEKDAY_HEADINGS,
                 "provisional": provisional,
                 "unconfirmed": years_needing_confirmation().filter(year=year).exists(),
+                "day_form": day_form,
             },
+            status=status,
         )
 
     def post(self, request):
         if not request.user.is_staff:
-            messages.error(request, _("Only administrators may confirm the calendar."))
+            messages.error(request, _("Only administrators may change the calendar."))
             return HttpResponseRedirect(reverse("calendar"))
-        try:
-            year = int(request.POST["year"])
-        except (KeyError, ValueError):
+        if "date" in request.POST:
+            return self.set_day(request)
+        year = _calendar_year(request.POST.get("year"))
+        if year is None:
             messages.error(request, _("Choose a year."))
             return HttpResponseRedirect(reverse("calendar"))
         calendar_confirm_year(year=year, actor=request.user)
@@ -122,11 +152,33 @@ class CalendarPage(LoginRequiredMixin, View):
         )
         return HttpResponseRedirect(f"{reverse('calendar')}?year={year}")
 
+    def set_day(self, request):
+        form = CalendarDayForm(request.POST)
+        if not form.is_valid():
+            year = _calendar_year(request.POST.get("year")) or timezone.localdate().year
+            return self.render_year(request, year, form, status=400)
+        date, kind = form.cleaned_data["date"], form.cleaned_data["kind"]
+        calendar_set_day(
+            date=date,
+            kind=None if kind == "normal" else kind,
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("%(date)s is saved; open deadlines were recomputed.") % {"date": date.isoformat()},
+        )
+        return HttpResponseRedirect(f"{reverse('calendar')}?year={date.year}")
 
-class ImportPage(LoginRequiredMixin, View):
-    """Upload units or residents as CSV/XLSX: every row checked first, nothing saved on any error."""
+
+class ImportPage(LoginRequiredMixin, UserPassesTestMixin, View):
+    """Upload units or residents as CSV/XLSX: every row checked first, nothing saved on any error.
+    For administrators (is_staff) only; they import into the estates they work for."""
 
     template_name = "propserv/import.html"
+
+    def test_func(self) -> bool:
+        return self.request.user.is_staff
 
     def get(self, request):
         return render(request, self.template_name, {"form": ImportForm(user=request.user)})

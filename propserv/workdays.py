@@ -165,7 +165,10 @@ def end_of_working_days(received_at: dt.datetime, n: int) -> tuple[dt.datetime, 
 
 
 def years_needing_confirmation():
-    return CalendarYear.objects.filter(provisional=True, confirmed_at__isnull=True)
+    """Provisional years that deadlines can still fall in (a look at 1900 is no reason to warn)."""
+    return CalendarYear.objects.filter(
+        provisional=True, confirmed_at__isnull=True, year__gte=timezone.localdate().year
+    )
 
 
 @transaction.atomic

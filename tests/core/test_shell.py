@@ -62,3 +62,30 @@ def test_browser_logs_in_and_sees_home(browser, live_server, staff, estate):
     browser_login(browser, live_server, "frontdesk")
     assert estate.name in browser.page_source
     assert "前台 " in browser.page_source or "frontdesk" in browser.page_source
+
+
+@pytest.mark.browser
+def test_browser_manager_sees_the_provisional_2027_banner(browser, live_server, staff):
+    from selenium.webdriver.common.by import By
+
+    from tests.conftest import click_and_wait
+
+    browser_login(browser, live_server, "project_manager")
+    browser.get(f"{live_server.url}/calendar/?year=2027")
+    if browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en":
+        # Headless Chromium asks for English; the banner is there too, then switch to Chinese.
+        assert "This year is provisional" in browser.find_element(By.CSS_SELECTOR, "main").text
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=zh-hans]"))
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-hans"
+    page_banner = browser.find_element(By.CSS_SELECTOR, "main .banner.warn")
+    assert "本年度为暂定" in page_banner.text
+    assert not page_banner.find_elements(By.TAG_NAME, "button")  # only admins confirm
+    # The site-wide warning for managers names the year and links to it.
+    site_banner = browser.find_element(By.CSS_SELECTOR, "body > .banner.warn")
+    assert "2027" in site_banner.text and "暂定" in site_banner.text
+    link = site_banner.find_element(By.TAG_NAME, "a")
+    assert link.get_attribute("href").endswith("/calendar/?year=2027")
+    # Holidays of the provisional year are marked in the month tables.
+    october = browser.find_elements(By.CSS_SELECTOR, "table.month")[9]
+    first = october.find_element(By.CSS_SELECTOR, "td.day.holiday")
+    assert first.text == "1" and first.get_attribute("title") == "国庆节"

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from propserv.imports import ImportFailed, import_rows, read_table
 
@@ -14,13 +15,15 @@ class Command(BaseCommand):
 
     def handle(self, path, kind, **options):
         file = Path(path)
-        if not file.exists():
-            raise CommandError(f"{path}: no such file")
+        if not file.is_file():
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         try:
             with file.open("rb") as fh:
                 count = import_rows(kind=kind, rows=read_table(fh, file.name))
         except ImportFailed as failed:
             for row, message in failed.errors:
-                self.stderr.write(f"row {row}: {message}")
-            raise CommandError(f"nothing imported: {len(failed.errors)} rows have errors") from None
-        self.stdout.write(self.style.SUCCESS(f"{count} {kind} imported"))
+                self.stderr.write(_("row %(row)s: %(message)s") % {"row": row, "message": message})
+            raise CommandError(
+                _("nothing imported: %(count)s rows have errors") % {"count": len(failed.errors)}
+            ) from None
+        self.stdout.write(self.style.SUCCESS(_("%(count)s rows imported.") % {"count": count}))
