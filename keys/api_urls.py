@@ -2,5 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from keys.api import KeyLoanViewSet, KeyViewSet
+
 router = SimpleRouter()
+router.register("keys", KeyViewSet, basename="keys")
+router.register("key-loans", KeyLoanViewSet, basename="key-loans")
 urlpatterns = [*router.urls]

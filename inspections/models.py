@@ -1,0 +1,47 @@
+"""Renovation inspections and the unit hand-over record.
+
+For now only `UnitHandover` lives here: the key cabinet needs to know that a unit's hand-over to
+its owner is recorded before move-in keys may be issued (DOMAIN.md §5, §9). The hand-over module
+(inspection with the owner, defects, acceptance) grows around it later.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from propserv.models import EstateScopedQuerySet, Resident, Unit
+
+
+class UnitHandoverQuerySet(EstateScopedQuerySet):
+    estate_field = "unit__estate"
+
+
+class UnitHandover(models.Model):
+    """The unit was handed over to its owner (入伙交房). One per unit; it is never deleted."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.PROTECT, related_name="handover", verbose_name=_("unit")
+    )
+    owner = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("owner")
+    )
+    handed_over_at = models.DateTimeField(_("handed over at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitHandoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-handed_over_at"]
+        verbose_name = _("unit hand-over")
+        verbose_name_plural = _("unit hand-overs")
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} → {self.owner.name}"

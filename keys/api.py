@@ -1,0 +1,254 @@
+"""/api/v1/keys/ and /api/v1/key-loans/: scoped reads, state changes as POST actions calling
+the same services as the screens. An invalid transition is a 409."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from keys import selectors, services
+from keys.models import ContractorPerson, Key, KeyLoan
+from keys.permissions import APPROVE_ROLES, VIEW_ROLES, has_role
+from keys.serializers import (
+    InspectSerializer,
+    KeyCreateSerializer,
+    KeyEventSerializer,
+    KeyLoanSerializer,
+    KeySerializer,
+    LendSerializer,
+    LoanCreateSerializer,
+    MoveSerializer,
+    ReissueSerializer,
+    ReturnSerializer,
+)
+from propserv.rest import Conflict, EstateScopedViewSetMixin
+
+
+class KeyCabinetPermission(BasePermission):
+    """Only the roles that work with the cabinet see it through the API too."""
+
+    def has_permission(self, request, view) -> bool:
+        return has_role(request.user, *VIEW_ROLES)
+
+
+def call_service(fn):
+    """Run a service: InvalidTransition → 409; other rule errors → 400 (via the handler)."""
+    try:
+        return fn()
+    except services.InvalidTransition as exc:
+        raise Conflict(detail=" ".join(exc.messages), code=exc.code or "conflict") from exc
+
+
+def _lend(request, key, data):
+    User = get_user_model()
+    staff = person = None
+    if data["borrower_staff"]:
+        staff = User.objects.filter(pk=data["borrower_staff"]).first()
+        if staff is None:
+            raise DjangoValidationError({"borrower_staff": "No such staff member."})
+    if data["borrower_person"]:
+        person = ContractorPerson.objects.filter(pk=data["borrower_person"]).first()
+        if person is None:
+            raise DjangoValidationError({"borrower_person": "No such responsible person."})
+    approver = request.user if data["approve"] and has_role(request.user, *APPROVE_ROLES) else None
+    return call_service(
+        lambda: services.loan_lend(
+            key=key,
+            borrower_staff=staff,
+            borrower_person=person,
+            phone=data["phone"],
+            count=data["count"],
+            reason=data["reason"],
+            related_ref=data["related_ref"],
+            due_at=data["due_at"],
+            approved_by=approver,
+            approval_note=data["approval_note"],
+            actor=request.user,
+        )
+    )
+
+
+class KeyFilter(django_filters.FilterSet):
+    estate = django_filters.CharFilter(field_name="estate__code")
+    unit = django_filters.CharFilter(field_name="unit__code")
+    q = django_filters.CharFilter(method="search", label="unit, tag, area, slot or name")
+
+    class Meta:
+        model = Key
+        fields = ["estate", "unit", "state", "kind", "tag_code", "q"]
+
+    def search(self, queryset, name, value):
+        ids = selectors.cabinet(self.request.user, value).values("pk")
+        return queryset.filter(pk__in=ids)
+
+
+class KeyViewSet(EstateScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Key.objects.select_related("estate", "unit", "owner").prefetch_related(
+        Prefetch(
+            "loans", queryset=KeyLoan.objects.filter(closed_at__isnull=True), to_attr="open_loans"
+        )
+    )
+    serializer_class = KeySerializer
+    filterset_class = KeyFilter
+    permission_classes = [IsAuthenticated, KeyCabinetPermission]
+
+    @extend_schema(request=KeyCreateSerializer, responses=KeySerializer)
+    def create(self, request, *args, **kwargs):
+        ser = KeyCreateSerializer(data=request.data, context={"request": request})
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        key = call_service(
+            lambda: services.key_register(
+                estate=d["estate"],
+                kind=d["kind"],
+                unit=d["unit_obj"],
+                area=d["area"],
+                count=d["count"],
+                slot=d["slot"],
+                tag_code=d["tag_code"],
+                description=d["description"],
+                actor=request.user,
+            )
+        )
+        return Response(
+            KeySerializer(key, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=LendSerializer, responses={201: KeyLoanSerializer})
+    @action(detail=True, methods=["post"])
+    def lend(self, request, pk=None):
+        key = self.get_object()
+        ser = LendSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        loan = _lend(request, key, ser.validated_data)
+        return Response(
+            KeyLoanSerializer(loan, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=MoveSerializer, responses=KeySerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        key = self.get_object()
+        ser = MoveSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        key = call_service(
+            lambda: services.key_move(
+                key=key,
+                slot=ser.validated_data["slot"],
+                reason=ser.validated_data["reason"],
+                actor=request.user,
+            )
+        )
+        return Response(KeySerializer(key, context={"request": request}).data)
+
+    @extend_schema(responses=KeyEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        key = self.get_object()
+        events = key.events.select_related("actor").order_by("at", "pk")
+        return Response(KeyEventSerializer(events, many=True).data)
+
+    @extend_schema(responses={200: {"type": "object"}})
+    @action(detail=True, methods=["get"])
+    def ledger(self, request, pk=None):
+        """The key's state re-derived from its events, and any disagreement with the record."""
+        key = self.get_object()
+        diffs = selectors.key_ledger_check(key)
+        return Response({"consistent": not diffs, "differences": diffs})
+
+
+class KeyLoanFilter(django_filters.FilterSet):
+    estate = django_filters.CharFilter(field_name="estate__code")
+    open = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = KeyLoan
+        fields = [
+            "estate",
+            "key",
+            "status",
+            "borrower_kind",
+            "borrower_staff",
+            "borrower_person",
+            "open",
+            "overdue",
+        ]
+
+    def filter_overdue(self, queryset, name, value):
+        now = timezone.now()
+        overdue = queryset.overdue(now)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class KeyLoanViewSet(
+    EstateScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    queryset = KeyLoan.objects.select_related("key", "key__unit", "estate")
+    serializer_class = KeyLoanSerializer
+    filterset_class = KeyLoanFilter
+    permission_classes = [IsAuthenticated, KeyCabinetPermission]
+
+    @extend_schema(request=LoanCreateSerializer, responses={201: KeyLoanSerializer})
+    def create(self, request, *args, **kwargs):
+        ser = LoanCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        key = get_object_or_404(Key.objects.for_user(request.user), pk=ser.validated_data["key"])
+        loan = _lend(request, key, ser.validated_data)
+        return Response(
+            KeyLoanSerializer(loan, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _done(self, request, loan):
+        loan = KeyLoan.objects.select_related("key", "key__unit").get(pk=loan.pk)
+        return Response(KeyLoanSerializer(loan, context={"request": request}).data)
+
+    @extend_schema(request=ReturnSerializer, responses=KeyLoanSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_key(self, request, pk=None):
+        loan = self.get_object()
+        ser = ReturnSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if loan.status != KeyLoan.Status.OUT:
+            raise Conflict(detail="The key of this loan is not out.", code="not_out")
+        call_service(
+            lambda: services.loan_return(
+                loan=loan, count=ser.validated_data["count"], actor=request.user
+            )
+        )
+        return self._done(request, loan)
+
+    @extend_schema(request=InspectSerializer, responses=KeyLoanSerializer)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        loan = self.get_object()
+        ser = InspectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        call_service(
+            lambda: services.loan_inspect(loan=loan, actor=request.user, **ser.validated_data)
+        )
+        return self._done(request, loan)
+
+    @extend_schema(request=ReissueSerializer, responses=KeyLoanSerializer)
+    @action(detail=True, methods=["post"])
+    def reissue(self, request, pk=None):
+        loan = self.get_object()
+        ser = ReissueSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        call_service(
+            lambda: services.loan_reissue(
+                loan=loan, due_at=ser.validated_data["due_at"], actor=request.user
+            )
+        )
+        return self._done(request, loan)

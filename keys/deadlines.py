@@ -1,0 +1,85 @@
+"""The overdue chase of key loans, run by the core deadline engine (propserv.deadlines).
+
+Levels: 0 – a warning before the loan is due, to the borrower's contact and the front desk;
+1 – at the due time, to the same people; 2 – `key_overdue_escalate_days` later, to the
+customer-service supervisor. Each level fires once (the engine's unique escalation rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from propserv.deadlines import DeadlinePolicy, register
+from propserv.models import Deadline, Role
+
+LOAN_RETURN = "key.loan_return"
+
+
+def configure_loan_deadline(deadline: Deadline) -> Deadline:
+    """Level 2 comes `key_overdue_escalate_days` after the breach, and it is the last level."""
+    settings_row = deadline.estate.service_settings
+    step = dt.timedelta(days=settings_row.key_overdue_escalate_days)
+    if deadline.escalation_step != step or deadline.max_escalation_level != 2:
+        deadline.escalation_step = step
+        deadline.max_escalation_level = 2
+        deadline.save(update_fields=["escalation_step", "max_escalation_level"])
+    return deadline
+
+
+@register
+class KeyLoanReturnPolicy(DeadlinePolicy):
+    kind = LOAN_RETURN
+    label = gettext_lazy("Key loan")
+    warning_roles = (Role.FRONT_DESK,)
+    escalation_roles = {1: (Role.FRONT_DESK,), 2: (Role.SUPERVISOR,)}
+
+    def assignees(self, deadline: Deadline) -> list:
+        """The borrower's contact: the staff borrower themself; for a contractor, the staff
+        member who liaises with it (or who lent the key)."""
+        loan = deadline.subject
+        if loan is None:
+            return []
+        if loan.borrower_staff_id:
+            return [loan.borrower_staff]
+        liaison = loan.borrower_person.contractor.liaison
+        return [liaison or loan.lent_by]
+
+    def recipients(self, deadline: Deadline, level: int) -> list:
+        people = super().recipients(deadline, level)
+        if level == 1:
+            people = [*self.assignees(deadline), *people]
+        return people
+
+    def message(self, deadline: Deadline, level: int) -> tuple[str, str]:
+        loan = deadline.subject
+        if loan is None:
+            return super().message(deadline, level)
+        what = {
+            "tag": loan.key.tag_code,
+            "opens": loan.key.opens,
+            "name": loan.borrower_name,
+            "lent": timezone.localtime(loan.lent_at).strftime("%m-%d %H:%M"),
+            "due": timezone.localtime(deadline.due_at).strftime("%m-%d %H:%M"),
+        }
+        if level == 0:
+            return (
+                _("Key due back soon: %(tag)s (%(opens)s)") % what,
+                _("On loan to %(name)s since %(lent)s, due back at %(due)s.") % what,
+            )
+        if level == 1:
+            return (
+                _("Key overdue: %(tag)s (%(opens)s)") % what,
+                _(
+                    "On loan to %(name)s since %(lent)s, was due back at %(due)s. Chase the borrower."
+                )
+                % what,
+            )
+        return (
+            _("Key still overdue: %(tag)s (%(opens)s)") % what,
+            _("On loan to %(name)s since %(lent)s, due back at %(due)s and still not returned.")
+            % what,
+        )

@@ -1,0 +1,182 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from keys.models import Key, KeyEvent, KeyLoan
+from propserv.access import can_see_phones, estates_for
+from propserv.models import Estate, mask_phone
+
+
+class OpenLoanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyLoan
+        fields = ["id", "borrower_name", "lent_at", "due_at", "status"]
+
+
+class KeySerializer(serializers.ModelSerializer):
+    estate = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = serializers.CharField(source="owner.name", read_only=True, default=None)
+    opens = serializers.CharField(read_only=True)
+    open_loan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Key
+        fields = [
+            "id",
+            "estate",
+            "tag_code",
+            "unit",
+            "area",
+            "opens",
+            "kind",
+            "description",
+            "count",
+            "in_cabinet_count",
+            "slot",
+            "state",
+            "owner",
+            "open_loan",
+            "registered_at",
+        ]
+
+    def get_open_loan(self, obj) -> dict | None:
+        loans = getattr(obj, "open_loans", None)
+        loan = loans[0] if loans else (obj.open_loan() if loans is None else None)
+        return OpenLoanSerializer(loan).data if loan else None
+
+
+class KeyCreateSerializer(serializers.Serializer):
+    estate = serializers.SlugRelatedField(slug_field="code", queryset=Estate.objects.none())
+    kind = serializers.ChoiceField(choices=[Key.Kind.DEVELOPER, Key.Kind.COMMON])
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    area = serializers.CharField(required=False, allow_blank=True, default="")
+    count = serializers.IntegerField(min_value=1, max_value=99)
+    slot = serializers.CharField(max_length=16)
+    tag_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")  # absent when the schema is generated
+        if request is not None:
+            self.fields["estate"].queryset = estates_for(request.user)
+
+    def validate(self, data):
+        code = data.pop("unit", "").strip()
+        data["unit_obj"] = None
+        if code:
+            unit = data["estate"].units.filter(code=code).first()
+            if unit is None:
+                raise serializers.ValidationError({"unit": f"No unit {code} in this estate."})
+            data["unit_obj"] = unit
+        return data
+
+
+class KeyEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyEvent
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "actor",
+            "from_party",
+            "to_party",
+            "reason",
+            "count",
+            "slot",
+            "loan",
+        ]
+
+    def get_actor(self, obj) -> str:
+        return obj.actor.get_full_name() or obj.actor.get_username()
+
+
+class KeyLoanSerializer(serializers.ModelSerializer):
+    key_tag = serializers.CharField(source="key.tag_code", read_only=True)
+    opens = serializers.CharField(source="key.opens", read_only=True)
+    borrower_phone = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyLoan
+        fields = [
+            "id",
+            "key",
+            "key_tag",
+            "opens",
+            "borrower_kind",
+            "borrower_staff",
+            "borrower_person",
+            "borrower_name",
+            "borrower_phone",
+            "reason",
+            "related_ref",
+            "count",
+            "lent_at",
+            "due_at",
+            "approved_by",
+            "status",
+            "returned_at",
+            "returned_count",
+            "closed_at",
+            "close_note",
+            "overdue",
+        ]
+
+    def get_borrower_phone(self, obj) -> str:
+        request = self.context.get("request")
+        if request is not None and can_see_phones(request.user):
+            return obj.borrower_phone
+        return mask_phone(obj.borrower_phone)
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue(timezone.now())
+
+
+class LendSerializer(serializers.Serializer):
+    borrower_staff = serializers.IntegerField(required=False, allow_null=True, default=None)
+    borrower_person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    phone = serializers.CharField(max_length=20)
+    count = serializers.IntegerField(min_value=1, max_value=99)
+    reason = serializers.CharField(max_length=200)
+    related_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    approve = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A supervisor lending beyond the estate's limit approves it with this flag.",
+    )
+    approval_note = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+
+
+class LoanCreateSerializer(LendSerializer):
+    key = serializers.IntegerField()
+
+
+class ReturnSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=0, max_value=99)
+
+
+class InspectSerializer(serializers.Serializer):
+    facilities_intact = serializers.BooleanField()
+    clean = serializers.BooleanField()
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    rectification = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+
+class ReissueSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class MoveSerializer(serializers.Serializer):
+    slot = serializers.CharField(max_length=16)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
