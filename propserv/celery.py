@@ -24,4 +24,8 @@ def schedule_periodic_tasks(sender, **kwargs):
         settings.DEADLINE_SWEEP_SECONDS,
         sender.signature("propserv.sweep_deadlines"),
         name="deadline sweep",
+        # A sweep queued while the worker was away is stale: the next one does its work.
+        expires=settings.DEADLINE_SWEEP_SECONDS * 10,
     )
+    sender.add_periodic_task(600, sender.signature("tickets.upgrade_complaints"))  # 1-month upgrade
+    sender.add_periodic_task(3600, sender.signature("tickets.complaint_reports"))  # month summary

@@ -126,6 +126,8 @@ def browser():
         "--lang=zh-CN",
     ):
         options.add_argument(flag)
+    # Headless Chromium sends Accept-Language from this pref, not from --lang.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     drv = webdriver.Chrome(service=Service(driver), options=options)
     drv.implicitly_wait(3)
     try:

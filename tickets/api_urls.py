@@ -3,7 +3,10 @@
 from rest_framework.routers import SimpleRouter
 
 from tickets.api import RepairViewSet
+from tickets.complaint_api import CallbackViewSet, ComplaintViewSet
 
 router = SimpleRouter()
 router.register("repairs", RepairViewSet, basename="repairs")
+router.register("complaints", ComplaintViewSet, basename="complaints")
+router.register("callbacks", CallbackViewSet, basename="callbacks")
 urlpatterns = [*router.urls]

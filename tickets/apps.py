@@ -7,4 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Repairs, complaints and callbacks")
 
     def ready(self):
-        from tickets import sla  # noqa: F401  (registers the repair deadline policies)
+        from tickets import (
+            complaint_sla,  # noqa: F401  (complaint and callback policies)
+            sla,  # noqa: F401  (registers the repair deadline policies)
+        )

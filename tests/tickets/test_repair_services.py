@@ -107,7 +107,7 @@ def test_paid_work_needs_quote_and_consent_before_start(repair, staff, estate):
     services.repair_quote(
         repair_id=repair.pk, lines=[(tap.pk, Decimal("2"))], actor=staff["technician"]
     )
-    with pytest.raises(services.TransitionError, match="agreed"):
+    with pytest.raises(services.TransitionError, match="agreed|同意"):
         services.repair_start(repair_id=repair.pk, actor=staff["technician"])
     services.repair_record_consent(
         repair_id=repair.pk, resident_name="王先生", actor=staff["technician"]

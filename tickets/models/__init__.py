@@ -1,6 +1,13 @@
-"""Models of the tickets app, one module per subject: repairs, callbacks (and complaints)."""
+"""Models of the tickets app, one module per subject: repairs, complaints, callbacks."""
 
-from tickets.models.callbacks import Callback, CallbackAttempt
+from tickets.models.callbacks import Callback, CallbackAttempt, SecondHandling
+from tickets.models.complaints import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintExtension,
+    ComplaintReply,
+    MonthlyComplaintReport,
+)
 from tickets.models.repairs import (
     Channel,
     PriceItem,
@@ -17,12 +24,18 @@ __all__ = [
     "Callback",
     "CallbackAttempt",
     "Channel",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintExtension",
+    "ComplaintReply",
+    "MonthlyComplaintReport",
     "PriceItem",
     "Repair",
     "RepairCategory",
     "RepairChargeLine",
     "RepairEvent",
     "RepairPhoto",
+    "SecondHandling",
     "new_tracking_code",
     "repair_photo_path",
 ]

@@ -1,4 +1,5 @@
-"""Callbacks (回访) owed to residents after repairs and complaints, and each attempt to reach them."""
+"""Callbacks (回访) owed to residents after repairs and complaints, each attempt to reach them,
+and the second handling a dissatisfied resident gets."""
 
 from __future__ import annotations
 
@@ -6,14 +7,24 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from propserv.models import Estate, EstateScopedQuerySet
+from tickets.models.complaints import Complaint
 from tickets.models.repairs import Repair
 
 
+class CallbackQuerySet(EstateScopedQuerySet):
+    def pending(self):
+        return self.filter(status=Callback.Status.PENDING)
+
+    def for_caller(self, user):
+        return self.filter(Q(assigned_to=user) | Q(second_caller=user))
+
+
 class Callback(models.Model):
-    """A callback (回访) owed to a resident after a repair (and, later, a complaint)."""
+    """A callback (回访) owed to a resident after a repair or a complaint: exactly one of them."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To call")
@@ -24,6 +35,9 @@ class Callback(models.Model):
     repair = models.ForeignKey(
         Repair, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
     )
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -31,6 +45,15 @@ class Callback(models.Model):
         on_delete=models.PROTECT,
         related_name="callbacks_assigned",
         verbose_name=_("who calls"),
+    )
+    # Other complaints: the department supervisor calls together with the area administrator.
+    second_caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks_second",
+        verbose_name=_("calls together with"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
@@ -51,12 +74,19 @@ class Callback(models.Model):
     channel = models.CharField(_("how"), max_length=16, default="phone")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EstateScopedQuerySet.as_manager()
+    objects = CallbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
+        indexes = [
+            models.Index(
+                fields=["estate", "due_at"],
+                condition=Q(status="pending"),
+                name="callback_queue",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True)
@@ -68,14 +98,64 @@ class Callback(models.Model):
                 condition=Q(status="pending"),
                 name="callback_one_pending_per_repair",
             ),
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(status="pending"),
+                name="callback_one_pending_per_complaint",
+            ),
+            models.CheckConstraint(
+                condition=Q(repair__isnull=True, complaint__isnull=False)
+                | Q(repair__isnull=False, complaint__isnull=True),
+                name="callback_for_a_repair_or_a_complaint",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | Q(completed_at__isnull=False, satisfaction__isnull=False),
+                name="callback_done_has_outcome",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{_('Callback')} {self.repair or ''}"
+        return f"{_('Callback')} {self.ticket or ''}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:callback-detail", args=[self.pk])
+
+    @property
+    def ticket(self):
+        return self.repair if self.repair_id else self.complaint
+
+    @property
+    def kind(self) -> str:
+        return "repair" if self.repair_id else "complaint"
+
+    @property
+    def resident(self):
+        return self.repair.reporter if self.repair_id else self.complaint.complainant
+
+    @property
+    def resident_name(self) -> str:
+        return self.repair.reporter_name if self.repair_id else self.complaint.complainant_name
+
+    @property
+    def phone(self) -> str:
+        return self.repair.reporter_phone if self.repair_id else self.complaint.complainant_phone
 
     @property
     def dissatisfied(self) -> bool:
         return self.satisfaction is not None and self.satisfaction <= 2
+
+    def call_advice(self, now, due_at=None, settings_row=None):
+        """When to phone, given the estate's calling hours: now / before <t> / at <t>."""
+        from django.utils import timezone
+
+        from tickets.complaint_rules import call_advice
+
+        return call_advice(
+            due_at=timezone.localtime(due_at or self.due_at),
+            now=timezone.localtime(now),
+            settings=settings_row or self.estate.service_settings,
+        )
 
 
 class CallbackAttempt(models.Model):
@@ -97,3 +177,76 @@ class CallbackAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.callback_id} {self.outcome}"
+
+
+class SecondHandling(models.Model):
+    """After a dissatisfied callback the area administrator and the department head visit and
+    handle it again (its own deadline, kind `callback.second_handling`, subject this row)."""
+
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="second_handlings")
+    callback = models.OneToOneField(
+        Callback, on_delete=models.PROTECT, related_name="second_handling"
+    )
+    repair = models.ForeignKey(
+        Repair, null=True, blank=True, on_delete=models.PROTECT, related_name="second_handlings"
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_handlings",
+    )
+    area_admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_handlings_admin",
+        verbose_name=_("area administrator"),
+    )
+    department_head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_handlings_head",
+        verbose_name=_("department head"),
+    )
+    due_at = models.DateTimeField(_("due"))
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(_("handled again at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.TextField(_("what was done"), blank=True)
+
+    objects = EstateScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("second handling")
+        verbose_name_plural = _("second handlings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repair__isnull=True, complaint__isnull=False)
+                | Q(repair__isnull=False, complaint__isnull=True),
+                name="second_handling_for_a_repair_or_a_complaint",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        ticket = self.repair if self.repair_id else self.complaint
+        return f"{_('Second handling')} {ticket.number if ticket else ''}"
+
+    def get_absolute_url(self) -> str:
+        ticket = self.repair if self.repair_id else self.complaint
+        return ticket.get_absolute_url() if ticket else ""
+
+    @property
+    def ticket(self):
+        return self.repair if self.repair_id else self.complaint
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None

@@ -607,6 +607,9 @@ def repair_record_callback(
             at=at,
             actor_label=actor_label,
         )
+        from tickets.services.callbacks import second_handling_open  # import cycle
+
+        second_handling_open(callback_id=callback.pk, actor=actor, at=at)
     else:
         _move(repair, Repair.Status.CLOSED, actor=actor, at=at, action="closed")
         repair.closed_at = at
