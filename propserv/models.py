@@ -8,25 +8,31 @@ records off an Estate and, where it has a clock, off a Deadline row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-PHONE_RE = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{3,4}-?\d{7,8})$"
-phone_validator = RegexValidator(
-    PHONE_RE,
-    _(
-        "Enter a mainland mobile number (11 digits starting with 1) or a landline such as 0755-12345678."
-    ),
-    code="invalid_phone",
-)
+# A mainland mobile (11 digits from 13–19), a landline with its area code, or a local 7–8 digit
+# number. The whole number: 1380013800 (a digit short) is refused.
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
+
+
+def phone_validator(value: str) -> None:
+    """A function, not a RegexValidator, so that tightening the rule needs no migration."""
+    if value and not PHONE_RE.match(value):
+        raise ValidationError(
+            _("Enter a mainland mobile number (11 digits starting with 1) or a landline such as 0755-12345678."),
+            code="invalid_phone",
+        )
 
 
 class Role(models.TextChoices):
@@ -396,6 +402,37 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+# --- Timelines ---------------------------------------------------------------------------------
+
+
+class TimelineEvent(models.Model):
+    """Base of every record's timeline (a repair's, a complaint's…): who did what, when, from which
+    state to which. Append-only: corrections are new events."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=64, blank=True, help_text="who, when not a staff login"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.actor_label
 
 
 # --- Working-day calendar ----------------------------------------------------------------------

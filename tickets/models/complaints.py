@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, Unit, phone_validator
+from propserv.models import (
+    Deadline,
+    Estate,
+    EstateScopedQuerySet,
+    Resident,
+    TimelineEvent,
+    Unit,
+    phone_validator,
+)
 from tickets.models.repairs import Channel
 
 
@@ -341,23 +349,12 @@ class ComplaintExtension(models.Model):
         return f"{self.complaint_id} → {self.new_due_at:%Y-%m-%d %H:%M}"
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TimelineEvent):
     """The timeline: who did what, when, from which status (or grade) to which. Append-only."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=64, blank=True)
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TimelineEvent.Meta):
         indexes = [models.Index(fields=["complaint", "at"])]
 
     def __str__(self) -> str:

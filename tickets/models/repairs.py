@@ -15,7 +15,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, Unit, phone_validator
+from propserv.models import (
+    Deadline,
+    Estate,
+    EstateScopedQuerySet,
+    Resident,
+    TimelineEvent,
+    Unit,
+    phone_validator,
+)
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 
@@ -297,25 +305,12 @@ class RepairPhoto(models.Model):
         return self.image.name
 
 
-class RepairEvent(models.Model):
-    """The timeline: who did what, when, from which status to which. Append-only."""
+class RepairEvent(TimelineEvent):
+    """The repair's timeline. Append-only."""
 
     repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(
-        max_length=64, blank=True, help_text="who, when not a staff login"
-    )
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TimelineEvent.Meta):
         indexes = [models.Index(fields=["repair", "at"])]
 
     def __str__(self) -> str:
