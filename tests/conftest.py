@@ -147,14 +147,25 @@ def browser_login(browser, live_server, username: str, password: str = PASSWORD)
 
 
 def click_and_wait(browser, element, seconds: float = 10) -> None:
-    """Click something that submits or navigates, and wait until the new page has replaced the old."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click something that submits or navigates, and wait until the new page has loaded.
+
+    A marker set on the old page's window disappears with it; that is more robust than
+    holding on to an element of the old page while the browser navigates."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    old_page = browser.find_element(By.TAG_NAME, "html")
+    browser.execute_script("window.__propservOldPage = true;")
     element.click()
-    WebDriverWait(browser, seconds).until(expected_conditions.staleness_of(old_page))
+
+    def new_page_loaded(drv):
+        try:
+            return drv.execute_script(
+                "return window.__propservOldPage === undefined && document.readyState === 'complete';"
+            )
+        except WebDriverException:  # navigating right now
+            return False
+
+    WebDriverWait(browser, seconds).until(new_page_loaded)
 
 
 def wait_for_page(browser, css: str, seconds: float = 10):

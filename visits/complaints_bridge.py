@@ -1,0 +1,76 @@
+"""A reception entry becomes a complaint through the complaints module's own intake service.
+
+Kept apart so the reception log depends on one narrow surface of the complaints module:
+`complaint_create` (which gives the complaint to its receiver, 首问负责制) and
+`complaint_assign_owner` (so the entry's owner stays the complaint's owner).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets import rules as ticket_rules
+
+
+def available() -> bool:
+    try:
+        from tickets.services import complaints  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def complaint_of(visit):
+    return visit.complaint if visit.complaint_id else None
+
+
+@transaction.atomic
+def visit_convert_to_complaint(
+    *, visit_id: int, actor, description: str, demand: str = "", now=None
+):
+    """One step, pre-filled from the entry; both keep the link; idempotent."""
+    from tickets.services import complaints as complaint_services
+    from visits import services
+
+    now = now or timezone.now()
+    visit = services._locked_visit(visit_id)
+    if visit.complaint_id:
+        return visit.complaint
+    if not visit.is_open:
+        raise services.StateError(_("A closed entry cannot become a complaint."))
+    received_at = visit.received_at
+    if ticket_rules.check_received_at(received_at, now):
+        received_at = now
+    complaint = complaint_services.complaint_create(
+        estate=visit.estate,
+        description=description,
+        actor=actor,
+        channel=visit.channel,
+        complainant=visit.resident,
+        complainant_name=visit.caller_name,
+        complainant_phone=visit.caller_phone,
+        unit=visit.unit,
+        request=demand,
+        requested_by=visit.promised_answer_at
+        if visit.promised_answer_at and visit.promised_answer_at > received_at
+        else None,
+        received_at=received_at,
+        now=now,
+    )
+    if complaint.owner_id != visit.owner_id:
+        complaint = complaint_services.complaint_assign_owner(
+            complaint_id=complaint.pk, owner=visit.owner, actor=actor, at=now
+        )
+    visit.complaint = complaint
+    visit.save(update_fields=["complaint"])
+    services._visit_event(
+        visit,
+        action="to_complaint",
+        actor=actor,
+        at=now,
+        note=complaint.number,
+        data={"complaint": complaint.pk},
+    )
+    return complaint

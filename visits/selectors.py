@@ -1,0 +1,251 @@
+"""Composite reads of the front desk: the resident type-ahead and the one-box lookup.
+
+Every read is limited to the estates the user works for. Searches are prefix or suffix matches
+served by the indexes of migration 0002 (no "contains" scans), each capped, so the type-ahead stays
+fast over a large estate portfolio.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models.functions import Reverse
+
+from propserv.access import can_see_phones, estates_for
+from propserv.models import Resident, Unit, mask_phone
+from tickets.models import Repair
+from visits import rules
+from visits.models import Visit
+
+TYPEAHEAD_LIMIT = 10
+
+
+def _estate_ids(user) -> list[int]:
+    return list(estates_for(user).values_list("pk", flat=True))
+
+
+def _residents(estate_ids):
+    """Unordered on purpose: an ORDER BY would make PostgreSQL walk an index in that order instead
+    of using the prefix indexes; the few rows found are sorted in Python."""
+    return (
+        Resident.objects.current()
+        .filter(estate_id__in=estate_ids)
+        .select_related("unit", "estate")
+        .order_by()
+    )
+
+
+def _units_by_code(estate_ids, q: str, limit: int):
+    """Units whose code starts with `q`, or (digits only) whose room number is `q`."""
+    units = Unit.objects.filter(estate_id__in=estate_ids, code__startswith=q).order_by()[:limit]
+    found = {u.pk: u for u in units}
+    if q.isdigit() and len(found) < limit:
+        rooms = (
+            Unit.objects.annotate(rcode=Reverse("code"))
+            .filter(estate_id__in=estate_ids, rcode__startswith=("-" + q)[::-1])
+            .order_by()[: limit - len(found)]
+        )
+        found.update({u.pk: u for u in rooms})
+    return list(found.values())
+
+
+def _repair_hit(user, kind: str, value: str) -> Repair | None:
+    repairs = Repair.objects.for_user(user).select_related("unit", "reporter", "estate", "category")
+    if kind == "repair":
+        return repairs.filter(pk=int(value)).first()
+    if kind == "tracking":
+        return repairs.filter(tracking_code=value.upper()).first()
+    return None
+
+
+def _visit_hit(user, value: str) -> Visit | None:
+    return Visit.objects.for_user(user).select_related("unit").filter(pk=int(value)).first()
+
+
+def find_residents(user, q: str, limit: int = TYPEAHEAD_LIMIT) -> list[Resident]:
+    """Residents matching the search box: unit code, name, phone (start or last digits), repair
+    number, tracking code or reception number."""
+    kind, value = rules.classify_query(q)
+    if kind == "empty":
+        return []
+    estate_ids = _estate_ids(user)
+    if not estate_ids:
+        return []
+    residents = _residents(estate_ids)
+    found: dict[int, Resident] = {}
+
+    def add(qs):
+        for r in qs[: max(0, limit - len(found))]:
+            found.setdefault(r.pk, r)
+
+    if kind in ("repair", "tracking", "visit"):
+        hit = _visit_hit(user, value) if kind == "visit" else _repair_hit(user, kind, value)
+        if hit is not None:
+            reporter = getattr(hit, "reporter", None) or getattr(hit, "resident", None)
+            if reporter is not None:
+                found[reporter.pk] = reporter
+            if hit.unit_id:
+                add(residents.filter(unit_id=hit.unit_id))
+        if kind == "tracking":
+            add(residents.filter(name__startswith=q.strip()))
+    elif kind == "digits":
+        add(residents.filter(phone__startswith=value))
+        if len(value) >= 4 and len(found) < limit:
+            add(residents.annotate(rphone=Reverse("phone")).filter(rphone__startswith=value[::-1]))
+        if len(value) <= 5 and len(found) < limit:
+            units = _units_by_code(estate_ids, value, limit)
+            add(residents.filter(unit__in=units))
+    elif kind == "unit":
+        units = _units_by_code(estate_ids, value, limit)
+        add(residents.filter(unit__in=units))
+    else:
+        add(residents.filter(name__startswith=value))
+    return sorted(found.values(), key=lambda r: (r.unit.code, r.role != "owner", r.name))[:limit]
+
+
+def typeahead(user, q: str) -> list[dict]:
+    """The JSON rows of the type-ahead: phones masked unless the user's role needs them."""
+    show = can_see_phones(user)
+    return [
+        {
+            "id": r.pk,
+            "name": r.name,
+            "role": r.get_role_display(),
+            "unit": r.unit.code,
+            "unit_id": r.unit_id,
+            "estate": r.estate.code,
+            "estate_name": r.estate.name,
+            "phone": (r.phone if show else mask_phone(r.phone)),
+        }
+        for r in find_residents(user, q)
+    ]
+
+
+# --- the full lookup page ------------------------------------------------------------------------
+
+
+def _module_status(user, unit) -> dict:
+    """Key and fee status of a unit, when those modules are installed and offer it."""
+    status: dict = {}
+    if apps.is_installed("keys"):
+        try:
+            from keys.models import Key
+
+            status["keys"] = list(
+                Key.objects.for_user(user).filter(unit=unit).order_by("tag_code")[:10]
+            )
+        except (ImportError, AttributeError, LookupError):
+            pass
+    if apps.is_installed("fees"):
+        try:
+            from fees import selectors as fee_selectors
+
+            status["fees"] = fee_selectors.unit_status(unit)
+        except (ImportError, AttributeError, LookupError):
+            pass
+    return status
+
+
+def _complaints_of(user, unit):
+    try:
+        from tickets.models import Complaint
+    except ImportError:
+        return None
+    qs = Complaint.objects.for_user(user).filter(unit=unit)
+    if hasattr(qs, "open"):
+        qs = qs.open()
+    return list(qs.order_by("-pk")[:10])
+
+
+def lookup(user, q: str) -> dict:
+    """Everything the front desk needs while the resident stands there."""
+    kind, value = rules.classify_query(q)
+    show = can_see_phones(user)
+    repair_hit = _repair_hit(user, kind, value) if kind in ("repair", "tracking") else None
+    visit_hit = _visit_hit(user, value) if kind == "visit" else None
+    residents = find_residents(user, q, limit=20) if kind != "empty" else []
+    unit_ids: list[int] = []
+    for hit in (repair_hit, visit_hit):
+        if hit is not None and hit.unit_id:
+            unit_ids.append(hit.unit_id)
+    for r in residents:
+        if r.unit_id not in unit_ids:
+            unit_ids.append(r.unit_id)
+    if kind in ("unit", "digits") and not residents:
+        unit_ids += [
+            u.pk for u in _units_by_code(_estate_ids(user), value, 5) if u.pk not in unit_ids
+        ]
+    units = {
+        u.pk: u
+        for u in Unit.objects.for_user(user)
+        .filter(pk__in=unit_ids[:5])
+        .select_related("estate", "building")
+    }
+    cards = []
+    for unit_id in unit_ids[:5]:
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        people = list(Resident.objects.current().filter(unit=unit).order_by("role", "name"))
+        cards.append(
+            {
+                "unit": unit,
+                "residents": [
+                    {
+                        "resident": p,
+                        "phone": p.phone if show else mask_phone(p.phone),
+                        "highlight": any(r.pk == p.pk for r in residents),
+                    }
+                    for p in people
+                ],
+                "repairs": list(
+                    Repair.objects.for_user(user)
+                    .filter(unit=unit)
+                    .open()
+                    .select_related("category", "technician")
+                    .order_by("-received_at")[:10]
+                ),
+                "complaints": _complaints_of(user, unit),
+                "visits": list(
+                    Visit.objects.for_user(user)
+                    .filter(unit=unit)
+                    .open()
+                    .select_related("owner")
+                    .order_by("-received_at")[:10]
+                ),
+                **_module_status(user, unit),
+            }
+        )
+    return {
+        "kind": kind,
+        "cards": cards,
+        "repair_hit": repair_hit,
+        "visit_hit": visit_hit,
+        "show_phones": show,
+    }
+
+
+def praise_and_suggestions(user, *, unread_only: bool = False):
+    qs = (
+        Visit.objects.for_user(user)
+        .filter(category__in=[Visit.Category.PRAISE, Visit.Category.SUGGESTION])
+        .select_related("estate", "unit", "owner", "pm_noted_by")
+        .order_by("-received_at")
+    )
+    return qs.filter(pm_noted_at__isnull=True) if unread_only else qs
+
+
+def my_open_visits(user):
+    return (
+        Visit.objects.for_user(user)
+        .filter(owner=user)
+        .open()
+        .select_related("estate", "unit", "repair")
+        .order_by("received_at")
+    )
+
+
+def open_visits(user, estate=None):
+    qs = Visit.objects.for_user(user).open().select_related("estate", "unit", "owner", "repair")
+    if estate is not None:
+        qs = qs.filter(estate=estate)
+    return qs.order_by("received_at")
