@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -90,9 +91,10 @@ class Estate(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def service_settings(self) -> EstateSettings:
-        """The estate's settings, created with the DOMAIN.md defaults on first use."""
+        """The estate's settings, created with the DOMAIN.md defaults on first use (read once per
+        Estate instance, i.e. once per request or task)."""
         obj, _created = EstateSettings.objects.get_or_create(estate=self)
         return obj
 

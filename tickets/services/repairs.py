@@ -142,7 +142,9 @@ def repair_create(
         difficulty=difficulty,
         preferred_visit_at=preferred_visit_at,
     )
-    repair.full_clean(exclude=["tracking_code"])
+    # Field values only (lengths, phone, choices): the related objects were looked up by the
+    # caller and the constraints are PostgreSQL's, so no extra queries per create.
+    repair.clean_fields(exclude=["tracking_code", "estate", "unit", "reporter", "category", "received_by"])
     repair.save()
     data = {}
     if received_at < now - dt.timedelta(minutes=1):
