@@ -12,7 +12,7 @@ MANAGER_ROLES = {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.GM}
 
 
 def user_roles(user) -> set[str]:
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return set()
     cached = getattr(user, "_propserv_roles", None)
     if cached is None:
@@ -22,7 +22,11 @@ def user_roles(user) -> set[str]:
 
 
 def has_role(user, *roles: str) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & set(roles)))
+    return (
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or bool(user_roles(user) & set(roles)))
+    )
 
 
 def can_see_phones(user) -> bool:
@@ -44,3 +48,14 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def test_func(self) -> bool:
         return has_role(self.request.user, *self.roles)
+
+
+def safe_next(request, candidate: str | None, fallback: str) -> str:
+    """`candidate` when it is a path on this site (no open redirect via ?next=), else `fallback`."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback

@@ -14,7 +14,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -131,7 +131,11 @@ def deadline_open(
         max_level=deadline.max_escalation_level,
         step=step,
     )
-    deadline.save()
+    try:
+        with transaction.atomic():  # a savepoint: losing the race must not abort the caller
+            deadline.save()
+    except IntegrityError:  # another transaction opened the same clock a moment ago
+        return Deadline.objects.for_subject(subject).open().get(kind=kind)
     return deadline
 
 
@@ -216,7 +220,8 @@ def sweep(now: dt.datetime | None = None, batch: int = 200) -> int:
         now_ = now or timezone.now()
         with transaction.atomic():
             rows = list(
-                Deadline.objects.select_for_update(skip_locked=True)
+                # of=self: lock the deadline rows only, never the estate rows joined for reading.
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(next_check_at__lte=now_)
                 .select_related("estate")
                 .order_by("next_check_at")[:batch]

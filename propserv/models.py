@@ -31,7 +31,9 @@ def phone_validator(value: str) -> None:
     """A function, not a RegexValidator, so that tightening the rule needs no migration."""
     if value and not PHONE_RE.match(value):
         raise ValidationError(
-            _("Enter a mainland mobile number (11 digits starting with 1) or a landline such as 0755-12345678."),
+            _(
+                "Enter a mainland mobile number (11 digits starting with 1) or a landline such as 0755-12345678."
+            ),
             code="invalid_phone",
         )
 
@@ -382,11 +384,14 @@ class Resident(models.Model):
 
 
 def mask_phone(phone: str) -> str:
-    """138****5678: enough to confirm with the caller, not enough to copy."""
+    """138****5678: enough to confirm with the caller, not enough to copy. A shorter (local or
+    landline) number keeps only its last two digits, or it would show nearly whole."""
     digits = phone or ""
-    if len(digits) < 7:
+    if len(digits) >= 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) <= 2:
         return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * (len(digits) - 2) + digits[-2:]
 
 
 class StaffProfile(models.Model):

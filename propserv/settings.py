@@ -41,8 +41,9 @@ DATABASE_URL = env("DATABASE_URL") or _EMBEDDED.get("DATABASE_URL", "")
 REDIS_URL = env("REDIS_URL") or _EMBEDDED.get("REDIS_URL", "")
 
 DEBUG = env_bool("DEBUG", False)
-# The default key is for the embedded development setup only; production sets SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", "insecure-dev-key-change-me")
+# The default key is for the embedded development setup only; production sets SECRET_KEY (compose
+# refuses to start without it). The "django-insecure-" prefix makes `manage.py check --deploy` say so.
+SECRET_KEY = env("SECRET_KEY", "django-insecure-propserv-development-key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

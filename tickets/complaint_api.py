@@ -213,6 +213,7 @@ class CallbackViewSet(
         "assigned_to",
         "second_caller",
         "completed_by",
+        "second_handling",
     ).prefetch_related("attempts__actor")
     serializer_class = s.CallbackQueueSerializer
     filterset_class = CallbackFilter

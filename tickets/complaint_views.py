@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, is_manager, user_roles
+from propserv.access import can_see_phones, is_manager, safe_next, user_roles
 from propserv.deadlines import policy_for
 from propserv.models import Deadline, Role, mask_phone
 from tickets import complaint_forms as cf
@@ -138,7 +138,7 @@ def my_complaints(request):
     seconds = (
         SecondHandling.objects.for_user(request.user)
         .filter(Q(area_admin=request.user) | Q(department_head=request.user), done_at__isnull=True)
-        .select_related("repair", "complaint")
+        .select_related("repair", "complaint", "area_admin", "department_head")
     )
     return render(
         request,
@@ -446,9 +446,7 @@ def callback_detail(request, pk: int):
 @require_POST
 def callback_action(request, pk: int, action: str):
     callback = get_object_or_404(Callback.objects.for_user(request.user), pk=pk)
-    back = request.POST.get("next") or callback.get_absolute_url()
-    if not back.startswith("/") or back.startswith("//"):
-        back = callback.get_absolute_url()
+    back = safe_next(request, request.POST.get("next"), callback.get_absolute_url())
     forms_ = {
         "attempt": cf.AttemptForm,
         "complete": CallbackForm,
@@ -507,9 +505,7 @@ def callback_action(request, pk: int, action: str):
 @require_POST
 def second_handling_done(request, pk: int):
     second = get_object_or_404(SecondHandling.objects.for_user(request.user), pk=pk)
-    back = request.POST.get("next") or reverse("tickets:callback-queue")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("tickets:callback-queue")
+    back = safe_next(request, request.POST.get("next"), reverse("tickets:callback-queue"))
     form = cf.SecondHandlingForm(request.POST)
     try:
         if not form.is_valid():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, estates_for
+from propserv.access import can_see_phones, estates_for, safe_next
 from propserv.models import mask_phone
 from tickets import forms as f
 from tickets.models import Repair
@@ -191,9 +191,7 @@ ACTIONS = {
 @require_POST
 def repair_action(request, pk: int, action: str):
     repair = get_object_or_404(_repairs(request), pk=pk)
-    back = request.POST.get("next") or repair.get_absolute_url()
-    if not back.startswith("/"):
-        back = repair.get_absolute_url()
+    back = safe_next(request, request.POST.get("next"), repair.get_absolute_url())
     if action not in ACTIONS:
         messages.error(request, _("Unknown action."))
         return HttpResponseRedirect(back)
@@ -223,7 +221,7 @@ def repair_action(request, pk: int, action: str):
                     )
                 kwargs = form.cleaned_data
             service(repair_id=repair.pk, actor=request.user, **kwargs)
-    except services.TransitionError as exc:
+    except (services.TransitionError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

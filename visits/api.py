@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -20,14 +22,18 @@ from propserv.rest import Conflict, EstateScopedViewSetMixin
 from tickets.services.repairs import TransitionError
 from visits import complaints_bridge, services
 from visits import serializers as s
-from visits.models import Handover, Notice, NoticeCall, Visit
+from visits.models import Handover, HandoverItem, Notice, NoticeCall, Visit
 
 
 def _conflicts(fn):
+    """A service call: a state refusal is a 409, a role refusal a 403 with the service's
+    translated reason."""
     try:
         return fn()
     except (services.StateError, TransitionError) as exc:
         raise Conflict(str(exc)) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from exc
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -142,7 +148,23 @@ class HandoverViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Handover.objects.select_related("estate", "handed_by", "acknowledged_by")
+    queryset = Handover.objects.select_related(
+        "estate", "handed_by", "acknowledged_by"
+    ).prefetch_related(
+        "members",
+        Prefetch(
+            "items",
+            queryset=HandoverItem.objects.select_related(
+                "from_owner",
+                "visit__estate",
+                "visit__unit",
+                "visit__owner",
+                "visit__received_by",
+                "visit__repair",
+                "visit__complaint",
+            ).order_by("pk"),
+        ),
+    )
     serializer_class = s.HandoverSerializer
 
     def get_serializer_class(self):
@@ -178,7 +200,9 @@ class HandoverViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         handover = self.get_object()
-        services.handover_acknowledge(handover_id=handover.pk, actor=request.user)
+        _conflicts(
+            lambda: services.handover_acknowledge(handover_id=handover.pk, actor=request.user)
+        )
         return self._respond(handover)
 
 
@@ -189,7 +213,10 @@ class NoticeViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Notice.objects.select_related("estate", "building", "approved_by")
+    queryset = Notice.objects.select_related("estate", "building", "approved_by").annotate(
+        households=Count("calls"),
+        reached=Count("calls", filter=Q(calls__outcome=NoticeCall.Outcome.REACHED)),
+    )
     serializer_class = s.NoticeSerializer
 
     def get_serializer_class(self):

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.models import (
     Building,
@@ -176,6 +177,35 @@ class Visit(models.Model):
         return self.status != self.Status.CLOSED
 
 
+# What each timeline action code means to the staff reading the timeline (a context of its own:
+# the bare words are used elsewhere with other meanings).
+EVENT_ACTION_LABELS = {
+    "received": pgettext_lazy("timeline", "received"),
+    "note": pgettext_lazy("timeline", "note"),
+    "resolved": pgettext_lazy("timeline", "resolved"),
+    "called_back": pgettext_lazy("timeline", "called back"),
+    "closed": pgettext_lazy("timeline", "closed"),
+    "owner_changed": pgettext_lazy("timeline", "owner changed"),
+    "to_repair": pgettext_lazy("timeline", "became a repair"),
+    "to_complaint": pgettext_lazy("timeline", "became a complaint"),
+    "to_defect": pgettext_lazy("timeline", "became a defect rework form"),
+    "pm_noted": pgettext_lazy("timeline", "seen by the project manager"),
+    "handed_over": pgettext_lazy("timeline", "handed over"),
+    "created": pgettext_lazy("timeline", "created"),
+    "sent": pgettext_lazy("timeline", "sent to the developer"),
+    "fixed": pgettext_lazy("timeline", "reported fixed"),
+    "inspection_passed": pgettext_lazy("timeline", "inspection passed"),
+    "inspection_failed": pgettext_lazy("timeline", "inspection failed"),
+    "owner_accepted": pgettext_lazy("timeline", "accepted by the owner"),
+    "owner_refused": pgettext_lazy("timeline", "refused by the owner"),
+}
+
+
+def event_action_label(action: str) -> str:
+    """The translated label of a timeline action code (the code itself when unknown)."""
+    return EVENT_ACTION_LABELS.get(action, action)
+
+
 class VisitEvent(TimelineEvent):
     """The entry's timeline: received, note, ownership moves, conversions, resolved, called back."""
 
@@ -186,6 +216,10 @@ class VisitEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return event_action_label(self.action)
 
 
 # --- shift handover ------------------------------------------------------------------------------
@@ -332,6 +366,10 @@ class DefectEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.defect_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return event_action_label(self.action)
 
 
 # --- lost and found, incidents -------------------------------------------------------------------

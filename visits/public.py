@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,7 +139,11 @@ def choose_estate(request):
 def report(request, code: str):
     estate = get_object_or_404(Estate, code=code)
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(_("Bad request."))
+        if length > MAX_REQUEST_BYTES:
             return render(request, "visits/public/too_big.html", {"estate": estate}, status=413)
         if _limited(request, "report"):
             return _too_many(request, estate)

@@ -62,8 +62,9 @@ def _visit_hit(user, value: str) -> Visit | None:
 
 
 def find_residents(user, q: str, limit: int = TYPEAHEAD_LIMIT) -> list[Resident]:
-    """Residents matching the search box: unit code, name, phone (start or last digits), repair
-    number, tracking code or reception number."""
+    """Residents matching the search box: unit code, name, phone (start or last digits; the
+    whole number only for roles that do not see phones), repair number, tracking code or
+    reception number."""
     kind, value = rules.classify_query(q)
     if kind == "empty":
         return []
@@ -88,8 +89,11 @@ def find_residents(user, q: str, limit: int = TYPEAHEAD_LIMIT) -> list[Resident]
         if kind == "tracking":
             add(residents.filter(name__startswith=q.strip()))
     elif kind == "digits":
-        add(residents.filter(phone__startswith=value))
-        if len(value) >= 4 and len(found) < limit:
+        # Prefix and suffix searches would recover a masked number digit by digit: only the
+        # roles that see phones get them; everyone else needs the whole number.
+        show = can_see_phones(user)
+        add(residents.filter(phone__startswith=value) if show else residents.filter(phone=value))
+        if show and len(value) >= 4 and len(found) < limit:
             add(residents.annotate(rphone=Reverse("phone")).filter(rphone__startswith=value[::-1]))
         if len(value) <= 5 and len(found) < limit:
             units = _units_by_code(estate_ids, value, limit)
@@ -239,7 +243,7 @@ def my_open_visits(user):
         Visit.objects.for_user(user)
         .filter(owner=user)
         .open()
-        .select_related("estate", "unit", "repair")
+        .select_related("estate", "owner", "resident", "unit", "repair")
         .order_by("received_at")
     )
 

@@ -106,7 +106,7 @@ class VisitCreateSerializer(serializers.Serializer):
         resident_id = data.pop("resident")
         resident = None
         if resident_id:
-            resident = Resident.objects.filter(pk=resident_id, estate=estate).first()
+            resident = Resident.objects.current().filter(pk=resident_id, estate=estate).first()
             if resident is None:
                 raise serializers.ValidationError({"resident": [_("Unknown resident.")]})
         return {**data, "estate": estate, "unit": unit, "resident": resident}
@@ -175,11 +175,8 @@ class HandoverSerializer(serializers.ModelSerializer):
         ]
 
     def get_items(self, obj) -> list:
-        return HandoverItemSerializer(
-            obj.items.select_related("visit", "visit__unit", "visit__owner", "visit__estate"),
-            many=True,
-            context=self.context,
-        ).data
+        # The viewset prefetches the items with their entries (one query for the whole page).
+        return HandoverItemSerializer(obj.items.all(), many=True, context=self.context).data
 
 
 class HandoverCreateSerializer(serializers.Serializer):
@@ -236,11 +233,13 @@ class NoticeSerializer(serializers.ModelSerializer):
             return None
         from visits.rules import completion_rate
 
-        outcomes = list(obj.calls.values_list("outcome", flat=True))
-        reached = outcomes.count(NoticeCall.Outcome.REACHED)
-        rate = completion_rate(reached, len(outcomes))
+        households, reached = getattr(obj, "households", None), getattr(obj, "reached", None)
+        if households is None or reached is None:  # not from the viewset's annotated queryset
+            outcomes = list(obj.calls.values_list("outcome", flat=True))
+            households, reached = len(outcomes), outcomes.count(NoticeCall.Outcome.REACHED)
+        rate = completion_rate(reached, households)
         return {
-            "households": len(outcomes),
+            "households": households,
             "reached": reached,
             "rate_percent": str(rate) if rate is not None else None,
         }

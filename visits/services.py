@@ -15,6 +15,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propserv import access
 from propserv.access import has_role
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
 from propserv.models import Estate, Resident, Role, Unit
@@ -39,6 +40,10 @@ from visits.models import (
 )
 
 MANAGER_ROLES = (Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.GM)
+# The people who staff the desk: they publish notices and take over a shift's open items.
+DESK_ROLES = (Role.FRONT_DESK, Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER)
+# Who may change an entry's owner outside a handover (besides the owner handing it off).
+TRANSFER_ROLES = (Role.SUPERVISOR, Role.PROJECT_MANAGER)
 
 
 class StateError(Exception):
@@ -47,6 +52,11 @@ class StateError(Exception):
 
 def _user(actor):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def can_transfer(user, visit) -> bool:
+    """A supervisor or the project manager moves any entry; the owner may hand their own off."""
+    return has_role(user, *TRANSFER_ROLES) or (user.is_authenticated and visit.owner_id == user.pk)
 
 
 def _works_for(user, estate) -> bool:
@@ -237,6 +247,10 @@ def visit_transfer(*, visit_id: int, to_user, actor, reason: str, now=None) -> V
     """Hand one entry to a colleague outside a shift handover (a supervisor's decision)."""
     now = now or timezone.now()
     visit = _locked_visit(visit_id)
+    if not can_transfer(actor, visit):
+        raise PermissionDenied(
+            _("Only a supervisor, the project manager or the entry's owner changes its owner.")
+        )
     if not visit.is_open:
         raise StateError(_("A closed entry has no owner to change."))
     if not to_user.is_active or not _works_for(to_user, visit.estate):
@@ -342,6 +356,15 @@ def handover_create(*, estate, actor, members=(), note: str = "", now=None) -> H
             raise ValidationError({"members": _("Everyone on the shift must work for the estate.")})
     Estate.objects.select_for_update().get(pk=estate.pk)  # one handover at a time per estate
     visits = list(handover_open_items(estate, members).select_for_update(of=("self",)))
+    if not visits:
+        # A double submit: the first handover already took everything; show that one again.
+        pending = (
+            Handover.objects.filter(estate=estate, handed_by=actor, acknowledged_at__isnull=True)
+            .order_by("-handed_at", "-pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
     handover = Handover.objects.create(
         estate=estate, handed_by=actor, handed_at=now, note=note.strip()
     )
@@ -379,6 +402,8 @@ def handover_create(*, estate, actor, members=(), note: str = "", now=None) -> H
 def handover_acknowledge(*, handover_id: int, actor, now=None) -> Handover:
     """The next shift takes the list: the acknowledging person owns every item from now on."""
     now = now or timezone.now()
+    if not has_role(actor, *DESK_ROLES):
+        raise PermissionDenied(_("Only front-desk staff acknowledge a shift handover."))
     handover = (
         Handover.objects.select_for_update(of=("self",))
         .select_related("estate")
@@ -556,6 +581,8 @@ def defect_inspect(*, defect_id: int, actor, passed: bool, note: str = "", now=N
     """Staff inspect the developer's fix: pass → the owner re-accepts; fail → rework."""
     now = now or timezone.now()
     defect = _locked_defect(defect_id)
+    if passed and defect.status == Defect.Status.AWAITING_OWNER:
+        return defect  # the same pass sent twice
     if defect.status != Defect.Status.FIXED:
         raise StateError(_("Only a defect reported fixed can be inspected."))
     if passed:
@@ -747,6 +774,8 @@ def incident_record(
 @transaction.atomic
 def incident_close(*, incident_id: int, actor, outcome: str, now=None) -> Incident:
     now = now or timezone.now()
+    if not has_role(actor, *access.MANAGER_ROLES):
+        raise PermissionDenied(_("Only a manager closes an incident."))
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     if incident.closed_at:
         return incident
@@ -881,6 +910,8 @@ def notice_publish(*, notice_id: int, actor, now=None) -> Notice:
     """Posted on the boards / put in the mailboxes / calls started. A posted notice must have
     been approved first."""
     now = now or timezone.now()
+    if not has_role(actor, *DESK_ROLES):
+        raise PermissionDenied(_("Only front-desk staff publish notices."))
     notice = _locked_notice(notice_id)
     if notice.status == Notice.Status.PUBLISHED:
         return notice
@@ -901,6 +932,8 @@ def notice_publish(*, notice_id: int, actor, now=None) -> Notice:
 @transaction.atomic
 def notice_withdraw(*, notice_id: int, actor, now=None) -> Notice:
     now = now or timezone.now()
+    if not has_role(actor, Role.SUPERVISOR, Role.PROJECT_MANAGER):
+        raise PermissionDenied(_("Only the supervisor or the project manager withdraws a notice."))
     notice = _locked_notice(notice_id)
     if notice.status == Notice.Status.WITHDRAWN:
         return notice

@@ -3,6 +3,7 @@ incidents, notices, the praise list and the printable QR sheets."""
 
 from __future__ import annotations
 
+import functools
 import io
 from urllib.parse import urlencode
 
@@ -11,14 +12,17 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from propserv import access
 from propserv.access import can_see_phones, estates_for, has_role
 from propserv.models import Building, Role, mask_phone
 from tickets.services.repairs import TransitionError
@@ -60,16 +64,33 @@ def _form_errors(form) -> ValidationError:
     )
 
 
+def _refusals_as_403(view):
+    """A service's PermissionDenied becomes a 403 page that says, translated, who may do it."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(
+                request,
+                "visits/forbidden.html",
+                {"message": str(exc) or _("You may not do that.")},
+                status=403,
+            )
+
+    return wrapped
+
+
 def _run(request, fn, ok_message: str) -> bool:
-    """Call a service; turn its refusals into a message for the user."""
+    """Call a service; turn its refusals into a message for the user (a PermissionDenied goes
+    on to _refusals_as_403)."""
     try:
         fn()
     except (services.StateError, TransitionError) as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do that."))
     else:
         messages.success(request, ok_message)
         return True
@@ -163,6 +184,7 @@ def detail(request, pk: int):
             "note_form": f.NoteForm(),
             "resolve_form": f.ResolveForm(initial={"resolution": visit.handling}),
             "callback_form": f.CallbackForm(),
+            "can_transfer": services.can_transfer(request.user, visit),
             "transfer_form": f.TransferForm(staff=services.staff_of(estate)),
             "repair_form": f.ToRepairForm(
                 estate=estate, initial={"description": visit.summary}, prefix="repair"
@@ -185,6 +207,7 @@ def visit_deadlines(visit):
 
 @login_required
 @require_POST
+@_refusals_as_403
 def action(request, pk: int, name: str):
     visit = get_object_or_404(Visit.objects.for_user(request.user).select_related("estate"), pk=pk)
     back = visit.get_absolute_url()
@@ -285,7 +308,9 @@ def action(request, pk: int, name: str):
             _("Marked as read."),
         )
         nxt = request.POST.get("next", "")
-        if nxt.startswith("/") and not nxt.startswith("//"):
+        if url_has_allowed_host_and_scheme(
+            nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return HttpResponseRedirect(nxt)
     else:
         messages.error(request, _("Unknown action."))
@@ -364,6 +389,7 @@ def handovers(request):
 
 
 @login_required
+@_refusals_as_403
 def handover_detail(request, pk: int):
     handover = get_object_or_404(
         Handover.objects.for_user(request.user).select_related(
@@ -394,6 +420,7 @@ def handover_detail(request, pk: int):
             "deadline": deadline,
             "state": deadline.state(now) if deadline else "",
             "is_member": handover.members.filter(pk=request.user.pk).exists(),
+            "can_acknowledge": has_role(request.user, *services.DESK_ROLES),
         },
     )
 
@@ -452,6 +479,7 @@ DEFECT_ACTIONS = {
 
 
 @login_required
+@_refusals_as_403
 def defect_detail(request, pk: int):
     defect = get_object_or_404(
         Defect.objects.for_user(request.user).select_related(
@@ -536,6 +564,7 @@ def lost_found(request):
 
 @login_required
 @require_POST
+@_refusals_as_403
 def lost_item_action(request, pk: int, name: str):
     item = get_object_or_404(
         LostItem.objects.for_user(request.user).select_related("estate"), pk=pk
@@ -596,6 +625,7 @@ def incidents(request):
 
 
 @login_required
+@_refusals_as_403
 def incident_detail(request, pk: int):
     incident = get_object_or_404(
         Incident.objects.for_user(request.user).select_related(
@@ -616,7 +646,15 @@ def incident_detail(request, pk: int):
         else:
             messages.error(request, " ".join(_form_errors(form).messages))
         return HttpResponseRedirect(incident.get_absolute_url())
-    return render(request, "visits/incident_detail.html", {"incident": incident, "form": form})
+    return render(
+        request,
+        "visits/incident_detail.html",
+        {
+            "incident": incident,
+            "form": form,
+            "can_close": has_role(request.user, *access.MANAGER_ROLES),
+        },
+    )
 
 
 # --- notices -------------------------------------------------------------------------------------
@@ -650,13 +688,14 @@ def notices(request):
 
 
 NOTICE_ACTIONS = {
-    "approve": (services.notice_approve, _("Notice approved.")),
-    "publish": (services.notice_publish, _("Notice published.")),
-    "withdraw": (services.notice_withdraw, _("Notice withdrawn.")),
+    "approve": (services.notice_approve, gettext_lazy("Notice approved.")),
+    "publish": (services.notice_publish, gettext_lazy("Notice published.")),
+    "withdraw": (services.notice_withdraw, gettext_lazy("Notice withdrawn.")),
 }
 
 
 @login_required
+@_refusals_as_403
 def notice_detail(request, pk: int):
     notice = get_object_or_404(
         Notice.objects.for_user(request.user).select_related(
@@ -670,7 +709,10 @@ def notice_detail(request, pk: int):
             service, ok = NOTICE_ACTIONS[step]
             _run(request, lambda: service(notice_id=notice.pk, actor=request.user), str(ok))
         elif step == "call":
-            call = get_object_or_404(NoticeCall, notice=notice, pk=request.POST.get("call") or 0)
+            call_id = request.POST.get("call", "")
+            if not (call_id.isascii() and call_id.isdigit()):
+                raise Http404
+            call = get_object_or_404(NoticeCall, notice=notice, pk=int(call_id))
             form = f.NoticeCallForm(request.POST)
             if form.is_valid():
                 _run(
@@ -702,6 +744,8 @@ def notice_detail(request, pk: int):
             "rate": rules.completion_rate(reached, len(calls)),
             "call_form": f.NoticeCallForm(),
             "can_approve": has_role(request.user, Role.PROJECT_MANAGER),
+            "can_publish": has_role(request.user, *services.DESK_ROLES),
+            "can_withdraw": has_role(request.user, Role.SUPERVISOR, Role.PROJECT_MANAGER),
             "deadlines": [
                 (d, d.state(now))
                 for d in Deadline.objects.for_subject(notice).order_by("started_at")

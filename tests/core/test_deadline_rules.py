@@ -22,7 +22,10 @@ class FakeCalendar:
 
 def test_urgent_arrival_is_fifteen_minutes_from_received():
     received = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH)
-    assert compute_due({"unit": "minutes", "amount": 15}, received) == (received + dt.timedelta(minutes=15), False)
+    assert compute_due({"unit": "minutes", "amount": 15}, received) == (
+        received + dt.timedelta(minutes=15),
+        False,
+    )
 
 
 def test_backdated_call_counts_from_when_it_was_received():
@@ -39,14 +42,18 @@ def test_clock_at_2359_crosses_midnight():
 
 def test_working_days_due_at_end_of_nth_working_day():
     friday_evening = dt.datetime(2026, 11, 20, 18, 0, tzinfo=SH)
-    due, provisional = compute_due({"unit": "working_days", "amount": 4}, friday_evening, FakeCalendar())
+    due, provisional = compute_due(
+        {"unit": "working_days", "amount": 4}, friday_evening, FakeCalendar()
+    )
     assert due == dt.datetime(2026, 11, 26, 23, 59, 59, tzinfo=SH)  # Mon..Thu
     assert provisional is False
 
 
 def test_same_day_and_agreed_time():
     t = dt.datetime(2026, 11, 20, 8, 0, tzinfo=SH)
-    assert compute_due({"unit": "same_day"}, t)[0] == dt.datetime(2026, 11, 20, 23, 59, 59, tzinfo=SH)
+    assert compute_due({"unit": "same_day"}, t)[0] == dt.datetime(
+        2026, 11, 20, 23, 59, 59, tzinfo=SH
+    )
     agreed = dt.datetime(2026, 11, 21, 9, 0, tzinfo=SH)
     assert compute_due({"unit": "at", "due_at": agreed.isoformat()}, t)[0] == agreed
 
@@ -60,7 +67,11 @@ def test_warning_at_two_thirds_of_the_time():
 
 def test_next_check_walks_warning_due_and_escalation_levels():
     start = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH)
-    due, warn, step = start + dt.timedelta(minutes=15), start + dt.timedelta(minutes=10), dt.timedelta(minutes=30)
+    due, warn, step = (
+        start + dt.timedelta(minutes=15),
+        start + dt.timedelta(minutes=10),
+        dt.timedelta(minutes=30),
+    )
     common = {"now": start, "warn_at": warn, "due_at": due, "max_level": 2, "step": step}
     assert next_check(warned_at=None, breached_at=None, level=0, **common) == warn
     assert next_check(warned_at=warn, breached_at=None, level=0, **common) == due

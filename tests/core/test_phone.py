@@ -40,3 +40,7 @@ def test_invalid_numbers_are_refused(bad):
 def test_mask_keeps_first_three_and_last_four():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("") == ""
+
+
+def test_short_numbers_show_only_their_last_two_digits():
+    assert mask_phone("86001234") == "******34"

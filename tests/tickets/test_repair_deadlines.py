@@ -183,10 +183,14 @@ def test_parallel_sweeps_escalate_once(estate, unit, categories, staff):
 def test_board_shows_the_breached_urgent_repair_red_first(client, estate, unit, categories, staff):
     now = timezone.now()
     calm = make_repair(estate, unit, categories["drainage"], staff["frontdesk"], now)
-    late = make_repair(estate, unit, categories["water"], staff["frontdesk"], now - dt.timedelta(minutes=20), now)
+    late = make_repair(
+        estate, unit, categories["water"], staff["frontdesk"], now - dt.timedelta(minutes=20), now
+    )
     sweep(now=now)
     client.force_login(staff["frontdesk"])
     body = client.get("/tickets/board/").content.decode()
     assert f'<tr class="row-red" data-testid="repair-{late.pk}">' in body
     assert f'<tr class="row-green" data-testid="repair-{calm.pk}">' in body
-    assert body.index(f"repair-{late.pk}") < body.index(f"repair-{calm.pk}")  # least time left first
+    assert body.index(f"repair-{late.pk}") < body.index(
+        f"repair-{calm.pk}"
+    )  # least time left first

@@ -81,7 +81,7 @@ def test_dissatisfied_callback_reopens_with_new_clocks(repair, staff):
 def test_invalid_transition_is_refused_and_changes_nothing(repair, staff):
     with pytest.raises(services.TransitionError):
         services.repair_complete(
-            repair_id=repair.pk, actor=staff["technician"], labour_minutes=5, signed_by="王"
+            repair_id=repair.pk, actor=staff["frontdesk"], labour_minutes=5, signed_by="王"
         )
     repair.refresh_from_db()
     assert repair.status == Repair.Status.RECEIVED
@@ -134,7 +134,7 @@ def test_quote_only_from_this_estates_price_list(repair, staff, other_estate):
     )
     with pytest.raises(ValidationError):
         services.repair_quote(
-            repair_id=repair.pk, lines=[(foreign.pk, Decimal("1"))], actor=staff["technician"]
+            repair_id=repair.pk, lines=[(foreign.pk, Decimal("1"))], actor=staff["frontdesk"]
         )
 
 
@@ -192,3 +192,43 @@ def test_changing_urgency_against_the_category_needs_a_reason(estate, unit, cate
         urgency_reason="仅轻微渗水，已关阀",
     )
     assert not repair.urgent
+
+
+def test_only_the_desk_dispatches_and_cancels(repair, staff):
+    from django.core.exceptions import PermissionDenied
+
+    for outsider in ("patrol", "finance", "technician"):
+        with pytest.raises(PermissionDenied):
+            services.repair_dispatch(
+                repair_id=repair.pk, technician=staff["technician"], actor=staff[outsider]
+            )
+        with pytest.raises(PermissionDenied):
+            services.repair_cancel(repair_id=repair.pk, reason="x", actor=staff[outsider])
+    repair.refresh_from_db()
+    assert repair.status == Repair.Status.RECEIVED
+
+
+def test_the_technician_cannot_call_back_their_own_job(repair, staff):
+    from django.core.exceptions import PermissionDenied
+
+    walk_to_in_progress(repair, staff)
+    services.repair_complete(
+        repair_id=repair.pk, actor=staff["technician"], labour_minutes=10, signed_by="王"
+    )
+    with pytest.raises(PermissionDenied):
+        services.repair_record_callback(
+            repair_id=repair.pk, satisfaction=5, actor=staff["technician"]
+        )
+    with pytest.raises(PermissionDenied):
+        services.repair_mark_arrived(repair_id=repair.pk, actor=staff["patrol"])
+    assert Callback.objects.get(repair=repair).status == "pending"
+
+
+def test_resumed_straight_into_work_meets_the_arrival_clock(repair, staff):
+    services.repair_dispatch(
+        repair_id=repair.pk, technician=staff["technician"], actor=staff["frontdesk"]
+    )
+    services.repair_mark_arrived(repair_id=repair.pk, actor=staff["technician"])
+    services.repair_start(repair_id=repair.pk, actor=staff["technician"])
+    arrival = Deadline.objects.for_subject(repair).get(kind=rules.ARRIVAL)
+    assert arrival.met_at is not None

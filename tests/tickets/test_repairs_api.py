@@ -100,3 +100,12 @@ def test_technician_sees_masked_phone(api, unit, categories, staff):
         api_as(staff["technician"]).get(f"/api/v1/repairs/{rid}/").json()["reporter_phone"]
         == "138****8000"
     )
+
+
+def test_patrol_guard_gets_403_for_dispatch(api, unit, categories, staff):
+    rid = create(api).json()["id"]
+    response = api_as(staff["patrol"]).post(
+        f"/api/v1/repairs/{rid}/dispatch/", {"technician": "technician"}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["message"]

@@ -65,7 +65,9 @@ def test_open_items_of_the_shift_move_to_the_acknowledger(estate, staff, night):
 def test_an_item_waits_in_one_handover_at_a_time(estate, staff, night):
     visit = log(estate, staff["frontdesk"])
     first = services.handover_create(estate=estate, actor=staff["frontdesk"])
-    second = services.handover_create(estate=estate, actor=staff["frontdesk"])
+    second = services.handover_create(
+        estate=estate, actor=staff["area_admin"], members=[staff["frontdesk"]]
+    )
     assert first.items.count() == 1 and second.items.count() == 0
     services.handover_acknowledge(handover_id=first.pk, actor=night)
     third = services.handover_create(estate=estate, actor=night)

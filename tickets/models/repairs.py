@@ -308,7 +308,36 @@ class RepairPhoto(models.Model):
 class RepairEvent(TimelineEvent):
     """The repair's timeline. Append-only."""
 
+    ACTION_LABELS = {
+        "created": _("logged"),
+        "urgency": _("urgency changed"),
+        "dispatched": _("dispatched"),
+        "arrived": _("technician arrived"),
+        "quoted": _("quoted from the price list"),
+        "consent": _("resident agreed to the price"),
+        "started": _("work started"),
+        "completed": _("completed"),
+        "on_hold": _("put on hold"),
+        "resumed": _("resumed"),
+        "cancelled": _("cancelled"),
+        "reopened": _("reopened"),
+        "called_back": _("called back"),
+        "closed": _("closed"),
+    }
+
     repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="events")
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def to_status_label(self) -> str:
+        return (
+            Repair.Status(self.to_status).label
+            if self.to_status in Repair.Status.values
+            else self.to_status
+        )
 
     class Meta(TimelineEvent.Meta):
         indexes = [models.Index(fields=["repair", "at"])]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propserv.access import has_role
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open, deadline_reschedule
 from propserv.models import Deadline, Role
 from propserv.notifications import notify, staff_with_role
@@ -64,6 +65,41 @@ def _locked(repair_id: int) -> Repair:
         .select_related("estate", "category", "unit")
         .get(pk=repair_id)
     )
+
+
+# Who may do what (DOMAIN.md §2, §4): the desk runs the job, the assigned technician works it,
+# the administrators call back — never the technician who did the work.
+DESK_ROLES = (Role.FRONT_DESK, Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER)
+CALLBACK_ROLES = DESK_ROLES
+
+
+def _require_desk(actor) -> None:
+    if not has_role(actor, *DESK_ROLES):
+        raise PermissionDenied(
+            _(
+                "Only the front desk, area administrators, supervisors and project managers may do this."
+            )
+        )
+
+
+def _require_on_site(actor, repair: Repair) -> None:
+    """The assigned technician, or the desk recording what the technician reported."""
+    if actor is not None and actor.pk == repair.technician_id:
+        return
+    if not has_role(actor, *DESK_ROLES):
+        raise PermissionDenied(
+            _("Only the technician assigned to this repair or the front desk may do this.")
+        )
+
+
+def _require_caller(actor, repair: Repair) -> None:
+    """Callbacks by the administrators; None is the resident rating through their own signed link."""
+    if actor is None:
+        return
+    if actor.pk == repair.technician_id or not has_role(actor, *CALLBACK_ROLES):
+        raise PermissionDenied(
+            _("The callback is made by the administrators, not by the technician who did the work.")
+        )
 
 
 def _move(repair: Repair, to: str, *, actor, at, action: str, note: str = "", data=None) -> None:
@@ -144,7 +180,9 @@ def repair_create(
     )
     # Field values only (lengths, phone, choices): the related objects were looked up by the
     # caller and the constraints are PostgreSQL's, so no extra queries per create.
-    repair.clean_fields(exclude=["tracking_code", "estate", "unit", "reporter", "category", "received_by"])
+    repair.clean_fields(
+        exclude=["tracking_code", "estate", "unit", "reporter", "category", "received_by"]
+    )
     repair.save()
     data = {}
     if received_at < now - dt.timedelta(minutes=1):
@@ -198,6 +236,7 @@ def repair_set_urgency(*, repair_id: int, urgent: bool, reason: str, actor, now=
     """Raise or lower the urgency (with a reason); the arrival clock follows if not yet breached."""
     now = now or timezone.now()
     repair = _locked(repair_id)
+    _require_desk(actor)
     if repair.urgent == urgent:
         return repair
     if not reason.strip():
@@ -219,6 +258,7 @@ def repair_set_urgency(*, repair_id: int, urgent: bool, reason: str, actor, now=
 def repair_dispatch(*, repair_id: int, technician, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_desk(actor)
     if repair.technician_id == technician.pk and repair.status == Repair.Status.DISPATCHED:
         return repair
     if (
@@ -253,6 +293,7 @@ def repair_dispatch(*, repair_id: int, technician, actor, at=None) -> Repair:
 def repair_mark_arrived(*, repair_id: int, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if repair.status == Repair.Status.ON_SITE:
         return repair
     _move(repair, Repair.Status.ON_SITE, actor=actor, at=at, action="arrived")
@@ -267,6 +308,7 @@ def repair_quote(*, repair_id: int, lines: list[tuple[int, Decimal]], actor, at=
     """Price a chargeable job from the published price list (never above it)."""
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if repair.status in (
         Repair.Status.COMPLETED,
         Repair.Status.CALLED_BACK,
@@ -330,6 +372,7 @@ def repair_quote(*, repair_id: int, lines: list[tuple[int, Decimal]], actor, at=
 def repair_record_consent(*, repair_id: int, resident_name: str, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if not repair.chargeable or repair.quoted_amount is None:
         raise ValidationError(_("There is no quote to agree to."))
     if repair.consent_at:
@@ -352,6 +395,7 @@ def repair_record_consent(*, repair_id: int, resident_name: str, actor, at=None)
 def repair_start(*, repair_id: int, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if repair.status == Repair.Status.IN_PROGRESS:
         return repair
     if repair.chargeable and not repair.consent_at:
@@ -362,7 +406,12 @@ def repair_start(*, repair_id: int, actor, at=None) -> Repair:
         )
     _move(repair, Repair.Status.IN_PROGRESS, actor=actor, at=at, action="started")
     repair.started_at = repair.started_at or at
-    repair.save(update_fields=["status", "started_at"])
+    fields = ["status", "started_at"]
+    if repair.arrived_at is None:  # resumed straight into work: being there is arriving
+        repair.arrived_at = at
+        fields.append("arrived_at")
+        deadline_meet(subject=repair, kind=rules.ARRIVAL, at=at)
+    repair.save(update_fields=fields)
     return repair
 
 
@@ -381,6 +430,7 @@ def repair_complete(
     48-hour callback clock."""
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if repair.status == Repair.Status.COMPLETED:
         return repair
     if labour_minutes is None or labour_minutes < 0:
@@ -409,6 +459,12 @@ def repair_complete(
         update_fields=["status", "completed_at", "labour_minutes", "materials", "signed_by", "fee"]
     )
     deadline_meet(subject=repair, kind=rules.COMPLETION, at=at)
+    from tickets.services.callbacks import second_handling_finish  # import cycle
+
+    for pending in repair.second_handlings.filter(done_at__isnull=True):
+        second_handling_finish(
+            second_handling_id=pending.pk, outcome=_("Rework completed."), actor=actor, at=at
+        )
     settings_row = repair.estate.service_settings
     callback_deadline = deadline_open(
         subject=repair,
@@ -437,6 +493,7 @@ def repair_hold(*, repair_id: int, reason: str, until: dt.datetime, actor, at=No
     the open clocks move to that time."""
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the repair is on hold.")})
     if until is None or until <= at:
@@ -469,6 +526,7 @@ def repair_hold(*, repair_id: int, reason: str, until: dt.datetime, actor, at=No
 def repair_resume(*, repair_id: int, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_on_site(actor, repair)
     if repair.status != Repair.Status.ON_HOLD:
         return repair
     last = repair.events.filter(action="on_hold").order_by("-at", "-id").first()
@@ -488,6 +546,7 @@ def repair_resume(*, repair_id: int, actor, at=None) -> Repair:
 def repair_cancel(*, repair_id: int, reason: str, actor, at=None) -> Repair:
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_desk(actor)
     if repair.status == Repair.Status.CANCELLED:
         return repair
     if not reason.strip():
@@ -496,6 +555,8 @@ def repair_cancel(*, repair_id: int, reason: str, actor, at=None) -> Repair:
     repair.cancel_reason, repair.closed_at = reason.strip(), at
     repair.save(update_fields=["status", "cancel_reason", "closed_at"])
     deadline_cancel(subject=repair, at=at)
+    for pending in repair.second_handlings.filter(done_at__isnull=True):
+        deadline_cancel(subject=pending, at=at)
     return repair
 
 
@@ -506,6 +567,8 @@ def repair_reopen(
     """Rework after a failed callback or a re-report: new arrival and completion clocks."""
     at = at or timezone.now()
     repair = _locked(repair_id)
+    if actor is not None:  # None: the resident's own rating, through the callback
+        _require_desk(actor)
     if repair.status == Repair.Status.REOPENED:
         return repair
     if not reason.strip():
@@ -514,6 +577,8 @@ def repair_reopen(
     repair.reopen_count += 1
     repair.closed_at = None
     repair.save(update_fields=["status", "reopen_count", "closed_at"])
+    for kind in (rules.ARRIVAL, rules.COMPLETION):  # rework gets fresh clocks
+        deadline_cancel(subject=repair, kind=kind, at=at)
     deadline_cancel(subject=repair, kind=rules.CALLBACK, at=at)
     Callback.objects.filter(repair=repair, status=Callback.Status.PENDING).update(
         status=Callback.Status.CANCELLED
@@ -564,6 +629,7 @@ def repair_record_callback(
     """The callback done: meets the 48-hour clock. Satisfied -> closed; dissatisfied (≤ 2) -> reopened."""
     at = at or timezone.now()
     repair = _locked(repair_id)
+    _require_caller(actor, repair)
     if not 1 <= int(satisfaction) <= 5:
         raise ValidationError({"satisfaction": _("Satisfaction is a score from 1 to 5.")})
     callback = (

@@ -226,7 +226,9 @@ def test_repair_callback_through_the_queue_and_the_repair_screen(estate, unit, s
         now=T0,
     )
     tech = staff["technician"]
-    repair_services.repair_dispatch(repair_id=repair.pk, technician=tech, actor=tech, at=T0)
+    repair_services.repair_dispatch(
+        repair_id=repair.pk, technician=tech, actor=staff["frontdesk"], at=T0
+    )
     repair_services.repair_mark_arrived(repair_id=repair.pk, actor=tech, at=T0)
     repair_services.repair_start(repair_id=repair.pk, actor=tech, at=T0)
     done = T0 + dt.timedelta(hours=1)
@@ -277,7 +279,9 @@ def test_dissatisfied_via_the_repair_service_also_opens_the_second_handling(
         now=T0,
     )
     tech = staff["technician"]
-    repair_services.repair_dispatch(repair_id=repair.pk, technician=tech, actor=tech, at=T0)
+    repair_services.repair_dispatch(
+        repair_id=repair.pk, technician=tech, actor=staff["frontdesk"], at=T0
+    )
     repair_services.repair_mark_arrived(repair_id=repair.pk, actor=tech, at=T0)
     repair_services.repair_start(repair_id=repair.pk, actor=tech, at=T0)
     repair_services.repair_complete(

@@ -245,7 +245,7 @@ def test_repeat_complaints_and_repairs_are_listed_for_managers(
             actor=staff["frontdesk"],
         )
     tech = staff["technician"]
-    repair_services.repair_dispatch(repair_id=repair.pk, technician=tech, actor=tech)
+    repair_services.repair_dispatch(repair_id=repair.pk, technician=tech, actor=staff["frontdesk"])
     repair_services.repair_mark_arrived(repair_id=repair.pk, actor=tech)
     repair_services.repair_start(repair_id=repair.pk, actor=tech)
     repair_services.repair_complete(

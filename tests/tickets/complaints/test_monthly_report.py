@@ -66,7 +66,9 @@ def repair(estate, unit, category, staff, received, completed=None):
     )
     if completed:
         tech = staff["technician"]
-        repair_services.repair_dispatch(repair_id=r.pk, technician=tech, actor=tech, at=received)
+        repair_services.repair_dispatch(
+            repair_id=r.pk, technician=tech, actor=staff["frontdesk"], at=received
+        )
         repair_services.repair_mark_arrived(repair_id=r.pk, actor=tech, at=received)
         repair_services.repair_start(repair_id=r.pk, actor=tech, at=received)
         repair_services.repair_complete(
