@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -49,16 +50,28 @@ def call_service(fn):
 
 
 def _lend(request, key, data):
+    """People are looked up within the key's estate only: another estate's id gets the same
+    answer as an unknown one."""
     User = get_user_model()
     staff = person = None
     if data["borrower_staff"]:
-        staff = User.objects.filter(pk=data["borrower_staff"]).first()
+        staff = (
+            User.objects.filter(
+                pk=data["borrower_staff"], is_active=True, staff__estates=key.estate
+            )
+            .distinct()
+            .first()
+        )
         if staff is None:
-            raise DjangoValidationError({"borrower_staff": "No such staff member."})
+            raise DjangoValidationError({"borrower_staff": _("No such staff member.")})
     if data["borrower_person"]:
-        person = ContractorPerson.objects.filter(pk=data["borrower_person"]).first()
+        person = (
+            ContractorPerson.objects.for_user(request.user)
+            .filter(pk=data["borrower_person"], contractor__estate=key.estate)
+            .first()
+        )
         if person is None:
-            raise DjangoValidationError({"borrower_person": "No such responsible person."})
+            raise DjangoValidationError({"borrower_person": _("No such responsible person.")})
     approver = request.user if data["approve"] and has_role(request.user, *APPROVE_ROLES) else None
     return call_service(
         lambda: services.loan_lend(
@@ -171,6 +184,11 @@ class KeyLoanFilter(django_filters.FilterSet):
     estate = django_filters.CharFilter(field_name="estate__code")
     open = django_filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
+    # Plain ids, not model choices: a choice field validates the id against an unscoped table,
+    # so another estate's id (200, empty) would answer differently from an unknown one (400).
+    key = django_filters.NumberFilter(field_name="key_id")
+    borrower_staff = django_filters.NumberFilter(field_name="borrower_staff_id")
+    borrower_person = django_filters.NumberFilter(field_name="borrower_person_id")
 
     class Meta:
         model = KeyLoan
@@ -220,8 +238,7 @@ class KeyLoanViewSet(
         loan = self.get_object()
         ser = ReturnSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        if loan.status != KeyLoan.Status.OUT:
-            raise Conflict(detail="The key of this loan is not out.", code="not_out")
+        # Already back: loan_return is idempotent, so a repeated return answers the loan as it is.
         call_service(
             lambda: services.loan_return(
                 loan=loan, count=ser.validated_data["count"], actor=request.user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +14,15 @@ from keys.permissions import APPROVE_ROLES, CUSTODIAN_ROLES, DESK_ROLES
 from propserv.models import Role
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+# Approver passwords typed at the desk: after this many wrong ones within the window, the pair
+# (actor, approver) is locked out until the window ends.
+APPROVER_MAX_FAILURES = 5
+APPROVER_LOCKOUT_SECONDS = 15 * 60
+
+
+def approver_attempts_key(actor, approver) -> str:
+    return f"keys:approver-password:{actor.pk}:{approver.pk}"
 
 
 def person_label(user) -> str:
@@ -340,9 +350,24 @@ class LendForm(forms.Form):
             return None
         if chosen.pk == actor.pk:
             return actor
+        attempts = approver_attempts_key(actor, chosen)
+        if (cache.get(attempts) or 0) >= APPROVER_MAX_FAILURES:
+            raise ValidationError(
+                {
+                    "approver_password": _(
+                        "Too many wrong passwords for this approver. Try again in 15 minutes."
+                    )
+                }
+            )
         password = self.cleaned_data.get("approver_password") or ""
         if authenticate(username=chosen.get_username(), password=password) is None:
+            cache.add(attempts, 0, APPROVER_LOCKOUT_SECONDS)  # the window starts at the first miss
+            try:
+                cache.incr(attempts)
+            except ValueError:  # expired between add and incr
+                cache.set(attempts, 1, APPROVER_LOCKOUT_SECONDS)
             raise ValidationError({"approver_password": _("The approver's password is not right.")})
+        cache.delete(attempts)
         return chosen
 
 

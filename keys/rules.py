@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # --- loans ------------------------------------------------------------------------------------
 
@@ -100,9 +101,11 @@ def derive(events: Iterable) -> Derived:
     d = Derived()
     for i, ev in enumerate(events):
         kind = ev.kind
-        where = f"event {i + 1} ({kind})"
+        where = _("event %(number)s (%(kind)s)") % {"number": i + 1, "kind": kind}
         if d.state is None and kind not in (REGISTERED, ENTRUSTED):
-            d.problems.append(f"{where}: the first event must register or entrust the key")
+            d.problems.append(
+                _("%(where)s: the first event must register or entrust the key") % {"where": where}
+            )
         if d.state in GONE and kind in (
             REGISTERED,
             ENTRUSTED,
@@ -112,47 +115,59 @@ def derive(events: Iterable) -> Derived:
             RETURNED_TO_OWNER,
             ISSUED_TO_OWNER,
         ):
-            d.problems.append(f"{where}: the key was already {d.state}")
+            d.problems.append(
+                _("%(where)s: the key was already %(state)s") % {"where": where, "state": d.state}
+            )
         if kind == REGISTERED:
             d.state, d.count, d.in_cabinet_count, d.slot = "in_cabinet", ev.count, ev.count, ev.slot
         elif kind == ENTRUSTED:
             d.state, d.count, d.in_cabinet_count, d.slot = "at_desk", ev.count, 0, ""
         elif kind == HANDED_OVER:
             if d.state != "at_desk":
-                d.problems.append(f"{where}: the key was not at the front desk")
+                d.problems.append(
+                    _("%(where)s: the key was not at the front desk") % {"where": where}
+                )
             d.state, d.in_cabinet_count, d.slot = "in_cabinet", d.count, ev.slot
         elif kind == MOVED:
             d.slot = ev.slot
         elif kind == LENT:
             if d.state != "in_cabinet" or ev.count > d.in_cabinet_count or ev.count <= 0:
-                d.problems.append(f"{where}: {ev.count} lent but {d.in_cabinet_count} in cabinet")
+                d.problems.append(
+                    _("%(where)s: %(lent)s lent but %(in_cabinet)s in cabinet")
+                    % {"where": where, "lent": ev.count, "in_cabinet": d.in_cabinet_count}
+                )
             d.in_cabinet_count -= ev.count
             d.state, d.out_loan_id = "on_loan", ev.loan_id
         elif kind == RETURNED:
             if d.state != "on_loan" or ev.loan_id != d.out_loan_id:
-                d.problems.append(f"{where}: the key was not out on this loan")
+                d.problems.append(
+                    _("%(where)s: the key was not out on this loan") % {"where": where}
+                )
             d.in_cabinet_count += ev.count
             if d.in_cabinet_count > d.count:
-                d.problems.append(f"{where}: more keys returned than the bunch holds")
+                d.problems.append(
+                    _("%(where)s: more keys returned than the bunch holds") % {"where": where}
+                )
             if d.in_cabinet_count == d.count:
                 d.state, d.out_loan_id = "in_cabinet", None
         elif kind in (RETURNED_TO_OWNER, ISSUED_TO_OWNER):
             if d.state not in ("in_cabinet", "at_desk"):
-                d.problems.append(f"{where}: the key was not in the cabinet")
+                d.problems.append(_("%(where)s: the key was not in the cabinet") % {"where": where})
             d.state, d.in_cabinet_count, d.out_loan_id = "returned_to_owner", 0, None
         elif kind == REPORTED_LOST:
             d.state, d.in_cabinet_count, d.out_loan_id = "lost", 0, None
         elif kind == RETIRED:
             d.state, d.in_cabinet_count, d.out_loan_id = "retired", 0, None
         if d.in_cabinet_count < 0:
-            d.problems.append(f"{where}: the cabinet count went negative")
+            d.problems.append(_("%(where)s: the cabinet count went negative") % {"where": where})
     return d
 
 
 def compare(stored: dict, derived: Derived) -> list[str]:
     """Differences between what a key row says and what its events say."""
     diffs = [
-        f"{name}: stored {stored[name]!r}, events say {value!r}"
+        _("%(field)s: stored %(stored)s, events say %(derived)s")
+        % {"field": name, "stored": repr(stored[name]), "derived": repr(value)}
         for name, value in derived.as_dict().items()
         if name in stored and stored[name] != value
     ]

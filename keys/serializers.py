@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from keys.models import Key, KeyEvent, KeyLoan
@@ -69,7 +70,9 @@ class KeyCreateSerializer(serializers.Serializer):
         if code:
             unit = data["estate"].units.filter(code=code).first()
             if unit is None:
-                raise serializers.ValidationError({"unit": f"No unit {code} in this estate."})
+                raise serializers.ValidationError(
+                    {"unit": _("No unit %(code)s in this estate.") % {"code": code}}
+                )
             data["unit_obj"] = unit
         return data
 

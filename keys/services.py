@@ -49,6 +49,7 @@ from propserv.notifications import notify, staff_with_role
 from propserv.workdays import WorkCalendar
 
 ID_LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
+INTAKE_REPEAT_WINDOW = dt.timedelta(minutes=10)  # a repeated intake within this is a double submit
 TAG_RE = re.compile(r"^[^\s/?#%]{1,40}$")  # printed and put in a URL: no spaces or slashes
 
 
@@ -164,6 +165,18 @@ def _create_key(**fields) -> Key:
         raise
 
 
+def _save_key_slot(key: Key, fields: list[str]) -> None:
+    """Save a key that takes a cabinet slot; a slot taken by a racing request in the meantime
+    becomes a clear error on the slot field, not a 500."""
+    try:
+        with transaction.atomic():
+            key.save(update_fields=fields)
+    except IntegrityError as exc:
+        if "key_slot_holds_one_key" in str(exc):
+            raise ValidationError({"slot": _("This cabinet slot was just taken.")}) from exc
+        raise
+
+
 def _open_loan_message(loan: KeyLoan, now) -> str:
     text = _("Key %(tag)s is already on loan to %(name)s since %(since)s.") % {
         "tag": loan.key.tag_code,
@@ -266,7 +279,7 @@ def key_move(*, key: Key, slot: str, actor, reason: str = "", at: dt.datetime | 
     new = _check_slot_free(key.estate, new, exclude=key)
     old = key.slot
     key.slot = new
-    key.save(update_fields=["slot"])
+    _save_key_slot(key, ["slot"])
     _event(
         key,
         KeyEvent.Kind.MOVED,
@@ -312,6 +325,28 @@ def entrustment_intake(
     count = _check_count(count)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the owner leaves the key.")})
+    # A double submit: the same owner's keys, taken in by the same person a moment ago and still
+    # at the desk, are the same entrustment. The owner's row is locked so two racing submits
+    # queue here.
+    Resident.objects.select_for_update().filter(pk=owner.pk).first()
+    recent = (
+        Entrustment.objects.filter(
+            owner=owner,
+            received_by=actor,
+            received_at__gte=at - INTAKE_REPEAT_WINDOW,
+            received_at__lte=at,
+            key__unit=owner.unit,
+            key__state=Key.State.AT_DESK,
+            key__count=count,
+            key__description=description.strip(),
+            reason=reason.strip(),
+        )
+        .select_related("key")
+        .order_by("-received_at", "-pk")
+        .first()
+    )
+    if recent is not None:
+        return recent
     key = _create_key(
         estate=estate,
         tag_code=_next_tag(estate, owner.unit, ""),
@@ -379,14 +414,14 @@ def entrustment_handover(
     if handed_by.pk == handed_to.pk:
         raise ValidationError({"handed_to": _("The key must pass between two different people.")})
     slot = _check_slot_free(estate, slot)
+    key.state, key.in_cabinet_count, key.slot = Key.State.IN_CABINET, key.count, slot
+    _save_key_slot(key, ["state", "in_cabinet_count", "slot"])
     entrustment.handed_over_at, entrustment.handed_by, entrustment.handed_to = (
         at,
         handed_by,
         handed_to,
     )
     entrustment.save(update_fields=["handed_over_at", "handed_by", "handed_to"])
-    key.state, key.in_cabinet_count, key.slot = Key.State.IN_CABINET, key.count, slot
-    key.save(update_fields=["state", "in_cabinet_count", "slot"])
     _event(
         key,
         KeyEvent.Kind.HANDED_OVER,
@@ -896,6 +931,12 @@ def loan_inspect(
     if loan.status == KeyLoan.Status.CLOSED:
         raise InvalidTransition(_("This loan is already closed."))
     passed = bool(facilities_intact) and bool(clean)
+    if not passed and loan.status == KeyLoan.Status.RECTIFYING:
+        # Already failed, and the key has not been back with the contractor since: a repeated
+        # submit of the same failure, not a new inspection.
+        last = loan.inspections.filter(passed=False).order_by("-inspected_at", "-pk").first()
+        if last is not None and (loan.returned_at is None or last.inspected_at >= loan.returned_at):
+            return last
     rectification = (rectification or "").strip()
     if not passed and not rectification:
         raise ValidationError({"rectification": _("Describe what the contractor must put right.")})

@@ -990,6 +990,22 @@ def vacant(request):
     )
 
 
+def csv_safe(value):
+    """A text cell a spreadsheet would read as a formula (=, +, -, @, tab, CR) gets a leading
+    quote, so it shows as the text typed in."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _SafeCsvWriter:
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row):
+        self._writer.writerow([csv_safe(v) for v in row])
+
+
 @keys_view()
 def vacant_csv(request):
     estate, month = _estate(request), _month(request)
@@ -999,7 +1015,7 @@ def vacant_csv(request):
         f'attachment; filename="vacant-units-{estate.code}-{month:%Y-%m}.csv"'
     )
     response.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    w = csv.writer(response)
+    w = _SafeCsvWriter(response)
     w.writerow(
         [
             _("Estate"),

@@ -6,7 +6,7 @@ import pytest
 
 from keys.models import Key, KeyLoan
 from tests.conftest import api_as
-from tests.factories import UnitFactory, make_staff
+from tests.factories import EstateFactory, UnitFactory, make_staff
 from tests.keys.helpers import make_key, make_person
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_lend_then_a_second_lend_is_a_409_naming_the_borrower(api, key, staff):
     assert api.get(f"/api/v1/keys/{key.pk}/").json()["open_loan"]["id"] == loan["id"]
 
 
-def test_return_checks_the_count_and_a_second_return_is_a_409(api, key, staff):
+def test_return_checks_the_count_and_a_second_return_answers_the_loan(api, key, staff):
     loan = api.post(
         f"/api/v1/keys/{key.pk}/lend/",
         {
@@ -103,7 +103,10 @@ def test_return_checks_the_count_and_a_second_return_is_a_409(api, key, staff):
     ok = api.post(f"/api/v1/key-loans/{loan['id']}/return/", {"count": 2}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "closed"
     again = api.post(f"/api/v1/key-loans/{loan['id']}/return/", {"count": 2}, format="json")
-    assert again.status_code == 409
+    # loan_return is idempotent: the repeat answers the closed loan and records nothing more
+    assert again.status_code == 200 and again.json() == ok.json()
+    events = api.get(f"/api/v1/keys/{key.pk}/events/").json()
+    assert [e["kind"] for e in events] == ["registered", "lent", "returned"]
 
 
 def test_contractor_loan_inspection_through_the_api(api, key, estate, staff):
@@ -265,3 +268,58 @@ def test_the_api_schema_documents_the_key_endpoints(api):
     body = api.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/keys/{id}/lend/" in body["paths"]
     assert "/api/v1/key-loans/{id}/return/" in body["paths"]
+
+
+def test_loan_filters_answer_another_estates_ids_like_unknown_ones(api, key, estate, staff):
+    """Filtering by a key, staff member or person of another estate must not reveal that it
+    exists: the answer is the same as for an id that does not exist at all."""
+    other = EstateFactory(code="FAR", name="远方小区")
+    far_desk = make_staff("fd-far", "frontdesk", estates=[other])
+    far_key = make_key(other, far_desk, UnitFactory(building__estate=other, code="9-9-909"))
+    far_person = make_person(other, far_desk, name="远方人")
+    api.post(
+        f"/api/v1/keys/{key.pk}/lend/",
+        {
+            "borrower_staff": staff["technician"].pk,
+            "phone": "13700000000",
+            "count": 1,
+            "reason": "x",
+        },
+        format="json",
+    )
+    for name, foreign in (
+        ("key", far_key.pk),
+        ("borrower_staff", far_desk.pk),
+        ("borrower_person", far_person.pk),
+    ):
+        seen = api.get("/api/v1/key-loans/", {name: foreign})
+        unknown = api.get("/api/v1/key-loans/", {name: 987654})
+        assert (seen.status_code, seen.json()) == (unknown.status_code, unknown.json()), name
+        assert seen.status_code == 200 and seen.json()["results"] == [], name
+    mine = api.get("/api/v1/key-loans/", {"key": key.pk}).json()["results"]
+    assert len(mine) == 1
+
+
+def test_lending_to_another_estates_people_reads_like_an_unknown_id(api, key, staff):
+    other = EstateFactory(code="FAR", name="远方小区")
+    far_desk = make_staff("fd-far", "frontdesk", estates=[other])
+    far_person = make_person(other, far_desk, name="远方人")
+    base = {"phone": "13700000000", "count": 1, "reason": "x"}
+    for field, foreign in (("borrower_staff", far_desk.pk), ("borrower_person", far_person.pk)):
+        seen = api.post(f"/api/v1/keys/{key.pk}/lend/", {**base, field: foreign}, format="json")
+        unknown = api.post(f"/api/v1/keys/{key.pk}/lend/", {**base, field: 987654}, format="json")
+        assert seen.status_code == unknown.status_code == 400, field
+        assert seen.json() == unknown.json(), field
+        assert list(seen.json()["error"]["fields"]) == [field]
+    assert not KeyLoan.objects.exists()
+
+
+def test_api_errors_are_translated(api, estate, unit):
+    bad = api.post(
+        "/api/v1/keys/",
+        {"estate": "CUIHU", "kind": "developer", "unit": "9-9-999", "count": 1, "slot": "B-3"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["unit"] == ["本小区没有房号 9-9-999。"]
