@@ -31,6 +31,16 @@ class EstateAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     inlines = [EstateSettingsInline]
 
+    def save_related(self, request, form, formsets, change):
+        """Changed numbers (arrival minutes, callback hours…) apply to the clocks already running."""
+        super().save_related(request, form, formsets, change)
+        from django.db import transaction
+
+        from propserv.deadlines import deadlines_recompute
+
+        estate = form.instance
+        transaction.on_commit(lambda: deadlines_recompute(estate=Estate.objects.get(pk=estate.pk)))
+
 
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):

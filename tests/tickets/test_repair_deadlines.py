@@ -194,3 +194,24 @@ def test_board_shows_the_breached_urgent_repair_red_first(client, estate, unit, 
     assert body.index(f"repair-{late.pk}") < body.index(
         f"repair-{calm.pk}"
     )  # least time left first
+
+
+def test_changing_estate_settings_in_the_admin_moves_running_clocks(
+    estate, unit, categories, staff, admin_user, rf, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from propserv.admin import EstateAdmin
+    from propserv.models import Estate, EstateSettings
+
+    t0 = timezone.now()
+    repair = make_repair(estate, unit, categories["drainage"], staff["frontdesk"], t0)
+    EstateSettings.objects.filter(estate=estate).update(normal_arrival_minutes=25)
+    request = rf.post("/admin/")
+    request.user = admin_user
+    form = SimpleNamespace(instance=estate, save_m2m=lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        EstateAdmin(Estate, admin.site).save_related(request, form, [], change=True)
+    assert arrival(repair).due_at == t0 + dt.timedelta(minutes=25)
