@@ -480,6 +480,8 @@ def callback_action(request, pk: int, action: str):
             )
     except services.TransitionError as exc:
         messages.error(request, str(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -513,6 +515,8 @@ def second_handling_done(request, pk: int):
         callback_services.second_handling_finish(
             second_handling_id=second.pk, outcome=form.cleaned_data["outcome"], actor=request.user
         )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -540,7 +544,13 @@ def complaint_report(request):
         request.GET.get("month") or request.POST.get("month"), timezone.localdate()
     )
     if request.method == "POST":
-        report, created = reports.file_report(estate, month, actor=request.user, now=now)
+        try:
+            report, created = reports.file_report(estate, month, actor=request.user, now=now)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(
+                f"{reverse('tickets:complaint-report')}?estate={estate.code}&month={month:%Y-%m}"
+            )
         messages.success(
             request,
             _("The summary for %(month)s is filed.") % {"month": month.strftime("%Y-%m")}
@@ -576,6 +586,8 @@ def complaint_report(request):
             "data": data,
             "month": month,
             "filed": filed,
+            "can_file": now
+            >= reports.report_period(month, estate.service_settings.monthly_report_day)[1],
             "live": live,
             "title": reports.title(data),
             "period": reports.period_label(data),

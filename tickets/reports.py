@@ -14,6 +14,7 @@ import datetime as dt
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -64,10 +65,13 @@ def parse_month(text: str | None, today: dt.date) -> dt.date:
 
 
 def _clock(deadlines, now: dt.datetime) -> dict:
-    """on_time / late / overdue (open and past due) / pending (open, not yet due)."""
+    """on_time / late / overdue (open and past due) / pending (open, not yet due). A clock that
+    was breached and later cancelled (the complaint regraded or closed) counts as late."""
     counts = {"on_time": 0, "late": 0, "overdue": 0, "pending": 0}
     for d in deadlines:
-        if d.met_at is not None:
+        if d.cancelled_at is not None:
+            counts["late"] += 1  # only breached cancelled rows are selected
+        elif d.met_at is not None:
             counts["on_time" if d.met_at <= d.due_at else "late"] += 1
         elif d.due_at <= now:
             counts["overdue"] += 1
@@ -78,7 +82,10 @@ def _clock(deadlines, now: dt.datetime) -> dict:
 
 
 def _deadlines(kind: str, **filters):
-    return Deadline.objects.filter(kind=kind, cancelled_at__isnull=True, **filters)
+    """The clocks of `kind`: the live ones and the cancelled ones that had been breached."""
+    return Deadline.objects.filter(
+        Q(cancelled_at__isnull=True) | Q(breached_at__isnull=False), kind=kind, **filters
+    )
 
 
 def repeat_complaints(estate, start: dt.datetime, end: dt.datetime) -> list[dict]:
@@ -435,11 +442,21 @@ def to_csv(data: dict) -> str:
 def file_report(
     estate: Estate, month: dt.date, *, actor=None, now: dt.datetime | None = None
 ) -> tuple[MonthlyComplaintReport, bool]:
-    """File the summary once per estate and month; (report, created)."""
+    """File the summary once per estate and month; (report, created). A period that has not
+    ended yet cannot be filed (ValidationError)."""
     now = now or timezone.now()
     existing = MonthlyComplaintReport.objects.filter(estate=estate, month=month).first()
     if existing:
         return existing, False
+    _start, end = report_period(month, estate.service_settings.monthly_report_day)
+    if now < end:
+        raise ValidationError(
+            _("The period of %(month)s ends on %(end)s; the summary can be filed after that.")
+            % {
+                "month": month.strftime("%Y-%m"),
+                "end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     data = build_summary(estate, month, now)
     try:
         with transaction.atomic():

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.deadlines import deadline_meet, deadline_open
+from propserv.access import has_role
+from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
 from propserv.models import Resident, Role
 from propserv.notifications import notify, staff_with_role
 from tickets import complaint_rules as crules
@@ -58,6 +59,35 @@ def default_callers(estate, *, complaint: Complaint | None = None) -> tuple:
         return staff_with_role(estate, Role.PROJECT_MANAGER).first(), None
     supervisor = staff_with_role(estate, Role.SUPERVISOR).first()
     return (supervisor or admin), (admin if supervisor else None)
+
+
+# Who calls back (DOMAIN.md §4): the callers assigned, the area administrators, the supervisors and
+# the project managers; never a technician, a patrol guard or finance.
+CALLER_ROLES = (Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER)
+# Who handles a dissatisfied case again: the area administrator and the department head.
+SECOND_HANDLING_ROLES = (Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER)
+
+
+def _require_caller(actor, callback: Callback) -> None:
+    if actor is not None and actor.pk in (callback.assigned_to_id, callback.second_caller_id):
+        return
+    if not has_role(actor, *CALLER_ROLES):
+        raise PermissionDenied(
+            _(
+                "The callback is made by the callers assigned, an area administrator, a "
+                "supervisor or the project manager."
+            )
+        )
+
+
+def _require_assigner(actor) -> None:
+    if not has_role(actor, *CALLER_ROLES):
+        raise PermissionDenied(
+            _(
+                "Only an area administrator, a supervisor or the project manager may choose who "
+                "calls back."
+            )
+        )
 
 
 def _locked(callback_id: int) -> Callback:
@@ -130,12 +160,22 @@ def callback_assign(
 ) -> Callback:
     """Override who calls (the defaults follow the grade and the kind of ticket)."""
     at = at or timezone.now()
+    _require_assigner(actor)
     callback = _locked(callback_id)
     if callback.status != Callback.Status.PENDING:
         raise _not_pending(callback)
     for user in (assigned_to, second_caller):
         if user is not None and not _staff_of(callback.estate, user):
             raise ValidationError({"assigned_to": _("Choose a colleague of this estate.")})
+        if user is not None and not has_role(user, *CALLER_ROLES):
+            raise ValidationError(
+                {
+                    "assigned_to": _(
+                        "Callbacks are made by area administrators, supervisors or project "
+                        "managers."
+                    )
+                }
+            )
     if second_caller is not None and second_caller.pk == assigned_to.pk:
         second_caller = None
     if callback.assigned_to_id == assigned_to.pk and callback.second_caller_id == (
@@ -174,8 +214,26 @@ def callback_record_attempt(
         raise ValidationError({"outcome": _("Choose reached, no answer or wrong number.")})
     if callback.status != Callback.Status.PENDING:
         raise _not_pending(callback)
+    if callback.complaint_id:  # a repair callback follows the repair's own rules
+        _require_caller(actor, callback)
+    note = note.strip()[:200]
+    actor_user = _user(actor)
+    if actor_user is not None:
+        same = (
+            callback.attempts.filter(
+                actor=actor_user,
+                outcome=outcome,
+                note=note,
+                at__gte=at - complaint_services.DOUBLE_SUBMIT_WINDOW,
+                at__lte=at + complaint_services.DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if same is not None:
+            return same  # a double submit: the attempt is already on record
     attempt = CallbackAttempt.objects.create(
-        callback=callback, at=at, actor=_user(actor), outcome=outcome, note=note.strip()[:200]
+        callback=callback, at=at, actor=actor_user, outcome=outcome, note=note
     )
     flagged = []
     if outcome == CallbackAttempt.Outcome.WRONG_NUMBER:
@@ -245,6 +303,8 @@ def callback_complete(
         return callback  # a double submit
     if callback.status != Callback.Status.PENDING:
         raise _not_pending(callback)
+    if callback.complaint_id:  # a repair callback: repair_record_callback checks the caller
+        _require_caller(actor, callback)
     last = callback.attempts.order_by("-at", "-id").first()
     if last is None or last.outcome != CallbackAttempt.Outcome.REACHED:
         CallbackAttempt.objects.create(
@@ -301,6 +361,7 @@ def callback_complete(
         )
         complaint.closed_at = at
         complaint.save(update_fields=["status", "closed_at"])
+        deadline_cancel(subject=complaint, at=at)  # nothing runs on a closed complaint
     return callback
 
 
@@ -368,11 +429,24 @@ def second_handling_open(*, callback_id: int, actor, at: dt.datetime) -> SecondH
     return second
 
 
+def _may_finish_second(actor, second: SecondHandling) -> bool:
+    if actor is None:
+        return False
+    if actor.pk in (second.area_admin_id, second.department_head_id):
+        return True
+    if second.repair_id and actor.pk == second.repair.technician_id:
+        return True  # the repair's rework, completed by its technician (repair_complete)
+    if second.repair_id and has_role(actor, *repair_services.DESK_ROLES):
+        return True  # the desk recording the rework the technician reported
+    return has_role(actor, *SECOND_HANDLING_ROLES)
+
+
 @transaction.atomic
 def second_handling_finish(
-    *, second_handling_id: int, outcome: str, actor, at=None
+    *, second_handling_id: int, outcome: str, actor, at=None, check_role: bool = True
 ) -> SecondHandling:
-    """The area administrator and the department head have handled it again."""
+    """The area administrator and the department head have handled it again. `check_role` is
+    False only when the ticket's own service closes the handling (it checked its actor)."""
     at = at or timezone.now()
     second = (
         SecondHandling.objects.select_for_update(of=("self",))
@@ -381,6 +455,10 @@ def second_handling_finish(
     )
     if second.done_at is not None:
         return second
+    if check_role and not _may_finish_second(actor, second):
+        raise PermissionDenied(
+            _("The area administrator and the department head record the second handling.")
+        )
     if not outcome.strip():
         raise ValidationError({"outcome": _("Say what was done.")})
     second.done_at, second.done_by, second.outcome = at, _user(actor), outcome.strip()

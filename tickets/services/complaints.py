@@ -5,9 +5,15 @@ a ComplaintEvent for the timeline, deadlines opened/met through the core engine,
 written in the same transaction (delivered on commit by propserv.notifications).
 
 Clocks: the reply clock (N working days) runs from receipt for every complaint. The report-up and
-handling clocks of the first grade count from receipt too; a later change of grade (by staff or
-the one-month upgrade) starts the new grade's clocks at the moment of the change, and the old
-grade's unmet clocks are cancelled (a breach that happened stays on record).
+handling clocks count from receipt too; a later change of grade (by staff or the one-month
+upgrade) reschedules the still-open clocks to the new grade's rule (counted from their start, a
+breach that happened stays on record); a clock the new grade needs that is no longer running (the
+report-up was done for the old grade) starts at the moment of the change. Closing a complaint
+cancels whatever clock is still open.
+
+Who may act (DOMAIN.md §3): the desk and the managers grade, report up, reply, close the handling
+and name owners; lowering a major (or auto-upgraded) complaint needs the quality department or the
+general manager. Technicians, patrol guards and finance staff do none of it.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import user_roles
-from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open, deadline_reschedule
+from propserv.access import has_role, user_roles
+from propserv.deadlines import deadline_meet, deadline_open, deadline_reschedule
 from propserv.models import Deadline, Resident, Role
 from propserv.notifications import notify, staff_with_role
 from tickets import complaint_rules as crules
@@ -31,6 +37,27 @@ from tickets.services.repairs import TransitionError as RepairTransitionError
 
 REPORTABLE_ROLES = (Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.GM)
 COLLECTIVE_HOUSEHOLDS = 3
+# The desk and the managers work a complaint (DOMAIN.md §3); lowering a major one is for quality/GM.
+DESK_ROLES = (
+    Role.FRONT_DESK,
+    Role.AREA_ADMIN,
+    Role.SUPERVISOR,
+    Role.PROJECT_MANAGER,
+    Role.QUALITY,
+    Role.GM,
+)
+DOWNGRADE_ROLES = (Role.QUALITY, Role.GM)
+DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=2)
+
+
+def require_desk(actor) -> None:
+    if not has_role(actor, *DESK_ROLES):
+        raise PermissionDenied(
+            _(
+                "Only the front desk, area administrators, supervisors, project managers, the "
+                "quality department and the general manager may do this."
+            )
+        )
 
 
 class TransitionError(RepairTransitionError):
@@ -313,6 +340,50 @@ def _open_grade_clocks(complaint: Complaint, *, started_at, now, report: bool, h
         )
 
 
+def _regrade_clocks(complaint: Complaint, *, at) -> None:
+    """Reschedule the open report-up and handling clocks to the new grade's rule (a breach stays
+    on record); start the ones the new grade needs that are no longer running."""
+    settings_row = complaint.estate.service_settings
+    running = {
+        d.kind: d
+        for d in Deadline.objects.for_subject(complaint)
+        .open()
+        .filter(kind__in=[crules.REPORT, crules.HANDLE])
+        .select_for_update()
+    }
+    report_needed = not crules.report_up_done(complaint.grade, set(complaint.reported_to))
+    if crules.REPORT in running:
+        if report_needed:
+            deadline_reschedule(
+                deadline=running[crules.REPORT],
+                rule=crules.report_rule(grade=complaint.grade, settings=settings_row),
+                now=at,
+            )
+        else:  # the people the new grade names have all been told already
+            deadline_meet(subject=complaint, kind=crules.REPORT, at=at)
+    if crules.HANDLE in running:
+        handle = running[crules.HANDLE]
+        deadline_reschedule(
+            deadline=handle,
+            rule=crules.handle_rule(
+                grade=complaint.grade,
+                settings=settings_row,
+                requested_at=complaint.requested_by
+                if complaint.requested_by and complaint.requested_by > handle.started_at
+                else None,
+            ),
+            now=at,
+        )
+    _open_grade_clocks(
+        complaint,
+        started_at=at,
+        now=at,
+        report=report_needed and crules.REPORT not in running,
+        handle=crules.HANDLE not in running
+        and complaint.status in (Complaint.Status.HANDLING, Complaint.Status.REOPENED),
+    )
+
+
 def _tell_the_ladder(complaint: Complaint, at) -> None:
     """Report up at once through the system; staff still record the report-up they made."""
     roles = crules.REPORT_TO[complaint.grade]
@@ -354,6 +425,16 @@ def complaint_grade(
         raise TransitionError(
             complaint, complaint.status, _("A closed complaint cannot be regraded.")
         )
+    if not auto:
+        require_desk(actor)
+        lowering = complaint.grade == Complaint.Grade.MAJOR or complaint.upgraded_at is not None
+        if lowering and grade != Complaint.Grade.MAJOR and not has_role(actor, *DOWNGRADE_ROLES):
+            raise PermissionDenied(
+                _(
+                    "Only the quality department or the general manager may lower the grade of a "
+                    "major complaint."
+                )
+            )
     reason = reason.strip()
     first = not complaint.grade
     if not reason:
@@ -411,16 +492,7 @@ def complaint_grade(
             note=reason,
             data=data,
         )
-        deadline_cancel(subject=complaint, kind=crules.REPORT, at=at)
-        handle_was_open = deadline_cancel(subject=complaint, kind=crules.HANDLE, at=at) > 0
-        _open_grade_clocks(
-            complaint,
-            started_at=at,
-            now=at,
-            report=not crules.report_up_done(grade, set(complaint.reported_to)),
-            handle=handle_was_open
-            or complaint.status in (Complaint.Status.HANDLING, Complaint.Status.REOPENED),
-        )
+        _regrade_clocks(complaint, at=at)
     _tell_the_ladder(complaint, at)
     return complaint
 
@@ -432,6 +504,7 @@ def complaint_report_up(
     """Staff record that they reported the complaint up (to whom). Meets the report-up clock once
     the people the grade names have all been told."""
     at = at or timezone.now()
+    require_desk(actor)
     complaint = locked(complaint_id)
     if not complaint.grade:
         raise TransitionError(
@@ -480,6 +553,21 @@ def complaint_reply(
         raise ValidationError({"text": _("Write what was answered.")})
     if at < complaint.received_at:
         raise ValidationError({"at": _("A reply cannot come before the complaint.")})
+    actor_user = _user(actor)
+    if actor_user is not None:
+        same = (
+            complaint.replies.filter(
+                replied_by=actor_user,
+                channel=channel,
+                text=text.strip(),
+                replied_at__gte=at - DOUBLE_SUBMIT_WINDOW,
+                replied_at__lte=at + DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-replied_at", "-pk")
+            .first()
+        )
+        if same is not None:
+            return same  # a double submit: the reply is already on record
     reply = ComplaintReply.objects.create(
         complaint=complaint,
         channel=channel,
@@ -511,6 +599,7 @@ def complaint_mark_handled(*, complaint_id: int, outcome: str, actor, at=None) -
     from tickets.services.callbacks import callback_open_for_complaint, second_handling_finish
 
     at = at or timezone.now()
+    require_desk(actor)
     complaint = locked(complaint_id)
     if complaint.status == Complaint.Status.HANDLED:
         return complaint
@@ -522,10 +611,7 @@ def complaint_mark_handled(*, complaint_id: int, outcome: str, actor, at=None) -
         )
     if not outcome.strip():
         raise ValidationError({"outcome": _("Say how it was handled.")})
-    if (
-        complaint.grade in (Complaint.Grade.MAJOR, Complaint.Grade.INVALID)
-        and not complaint.replies.exists()
-    ):
+    if complaint.first_reply_at is None:  # every grade: the complainant is answered first
         raise TransitionError(
             complaint,
             Complaint.Status.HANDLED,
@@ -539,7 +625,11 @@ def complaint_mark_handled(*, complaint_id: int, outcome: str, actor, at=None) -
     if reopened:
         for pending in complaint.second_handlings.filter(done_at__isnull=True):
             second_handling_finish(
-                second_handling_id=pending.pk, outcome=outcome, actor=actor, at=at
+                second_handling_id=pending.pk,
+                outcome=outcome,
+                actor=actor,
+                at=at,
+                check_role=False,
             )
     callback_open_for_complaint(complaint=complaint, actor=actor, at=at)
     return complaint
@@ -570,7 +660,13 @@ def complaint_extend(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the extension.")})
-    deadline = Deadline.objects.for_subject(complaint).open().filter(kind=crules.HANDLE).first()
+    deadline = (
+        Deadline.objects.for_subject(complaint)
+        .open()
+        .filter(kind=crules.HANDLE)
+        .select_for_update()
+        .first()
+    )
     if deadline is None:
         raise TransitionError(
             complaint, complaint.status, _("There is no running handling deadline to extend.")
@@ -585,17 +681,24 @@ def complaint_extend(
         )
     if new_due_at <= deadline.due_at:
         raise ValidationError({"new_due_at": _("The new time must be later than the current one.")})
+    old_due_at = deadline.due_at
+    moved = deadline_reschedule(
+        deadline=deadline, rule={"unit": "at", "due_at": new_due_at.isoformat()}, now=at
+    )
+    if moved.due_at != new_due_at or moved.breached_at is not None or not moved.is_open:
+        raise TransitionError(
+            complaint,
+            complaint.status,
+            _("The handling deadline could not be moved; nothing was changed."),
+        )
     extension = ComplaintExtension.objects.create(
         complaint=complaint,
         grade=complaint.grade,
-        old_due_at=deadline.due_at,
+        old_due_at=old_due_at,
         new_due_at=new_due_at,
         reason=reason.strip()[:300],
         approved_by=actor,
         approved_at=at,
-    )
-    deadline_reschedule(
-        deadline=deadline, rule={"unit": "at", "due_at": new_due_at.isoformat()}, now=at
     )
     event(
         complaint,
@@ -603,7 +706,7 @@ def complaint_extend(
         actor=actor,
         at=at,
         note=reason.strip(),
-        data={"from": deadline.due_at.isoformat(), "to": new_due_at.isoformat()},
+        data={"from": old_due_at.isoformat(), "to": new_due_at.isoformat()},
     )
     return extension
 
@@ -612,6 +715,7 @@ def complaint_extend(
 def complaint_assign_owner(*, complaint_id: int, owner, actor, at=None) -> Complaint:
     """Hand the complaint to an owner; for a major complaint the general manager names him."""
     at = at or timezone.now()
+    require_desk(actor)
     complaint = locked(complaint_id)
     if complaint.owner_id == owner.pk:
         return complaint

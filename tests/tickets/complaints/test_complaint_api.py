@@ -86,6 +86,9 @@ def test_another_estates_complaint_and_callback_are_404(make_complaint, staff, s
     services.complaint_grade(
         complaint_id=complaint.pk, grade="important", reason="x", actor=staff["supervisor"]
     )
+    services.complaint_reply(
+        complaint_id=complaint.pk, channel="phone", text="x", actor=staff["supervisor"]
+    )
     services.complaint_mark_handled(
         complaint_id=complaint.pk, outcome="已处理", actor=staff["supervisor"]
     )
@@ -140,10 +143,17 @@ def test_the_whole_loop_through_the_api(api, make_complaint, staff):
     assert body["assigned_to"] == "supervisor"
     assert body["second_caller"] == "area_admin"
     assert body["call_advice"]["kind"] in {"now", "at", "before"}
-    body = api.post(f"{cb}/attempt/", {"outcome": "no_answer"}, format="json").json()
+    # The front desk does not make complaint callbacks: 403, nothing recorded.
+    response = api.post(f"{cb}/attempt/", {"outcome": "no_answer"}, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["message"]
+    response = api.post(f"{cb}/complete/", {"satisfaction": 5}, format="json")
+    assert response.status_code == 403
+    caller = api_as(staff["supervisor"])  # the assigned caller
+    body = caller.post(f"{cb}/attempt/", {"outcome": "no_answer"}, format="json").json()
     assert [a["outcome"] for a in body["attempts"]] == ["no_answer"]
     assert body["status"] == "pending"
-    body = api.post(
+    body = caller.post(
         f"{cb}/complete/",
         {"satisfaction": 1, "comment": "不满意", "confirmed_by_resident": True},
         format="json",
@@ -153,10 +163,17 @@ def test_the_whole_loop_through_the_api(api, make_complaint, staff):
     assert body["second_handling"]["department_head"] == "supervisor"
     assert api.get(f"{base}/").json()["status"] == "reopened"
     # A completed callback takes no more attempts: 409.
-    response = api.post(f"{cb}/attempt/", {"outcome": "no_answer"}, format="json")
+    response = caller.post(f"{cb}/attempt/", {"outcome": "no_answer"}, format="json")
     assert response.status_code == 409
-    body = api.post(f"{cb}/second-handling-done/", {"outcome": "上门处理"}, format="json").json()
-    assert body["second_handling"]["done_by"] == "frontdesk"
+    # The second handling is recorded by the area administrator / department head, not the desk.
+    response = api.post(f"{cb}/second-handling-done/", {"outcome": "上门处理"}, format="json")
+    assert response.status_code == 403
+    body = (
+        api_as(staff["area_admin"])
+        .post(f"{cb}/second-handling-done/", {"outcome": "上门处理"}, format="json")
+        .json()
+    )
+    assert body["second_handling"]["done_by"] == "area_admin"
     detail = api.get(f"{base}/").json()
     assert [e["action"] for e in detail["events"]][:3] == ["created", "graded", "reported_up"]
 
@@ -169,6 +186,13 @@ def test_callback_queue_is_ordered_by_due_time_and_paginated(api, estate, staff,
         unit = UnitFactory(building__estate=estate)
         c = make_complaint(now - dt.timedelta(hours=hours), unit=unit, category="other")
         services.complaint_grade(complaint_id=c.pk, grade="minor", actor=staff["frontdesk"])
+        services.complaint_reply(
+            complaint_id=c.pk,
+            channel="phone",
+            text="已答复",
+            actor=staff["frontdesk"],
+            at=now - dt.timedelta(hours=hours),
+        )
         services.complaint_mark_handled(
             complaint_id=c.pk,
             outcome="已处理",

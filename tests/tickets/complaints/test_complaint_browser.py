@@ -49,8 +49,13 @@ def test_intake_grade_reply_callback(browser, live_server, estate, unit, staff):
     click_and_wait(browser, handle_form.find_element(By.CSS_SELECTOR, "button"))
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=status]").text == "已处理，待回访"
 
+    # The callback is made by the caller the grade names (supervisor), not the front desk.
     callback = Callback.objects.get(complaint=complaint)
+    assert callback.assigned_to == staff["supervisor"]
+    browser.delete_all_cookies()
+    browser_login(browser, live_server, "supervisor")
     browser.get(f"{live_server.url}/tickets/callbacks/")
+    chinese(browser)
     row = browser.find_element(By.CSS_SELECTOR, f"[data-testid=callback-{callback.pk}]")
     assert complaint.number in row.text
     click_and_wait(browser, row.find_element(By.CSS_SELECTOR, "a"))

@@ -302,7 +302,7 @@ def test_grading_needs_a_reason_when_not_the_proposal(make_complaint, staff):
 
 
 @pytest.mark.django_db
-def test_regrading_is_audited_and_restarts_the_grade_clocks(make_complaint, staff):
+def test_regrading_is_audited_and_reschedules_the_grade_clocks(make_complaint, staff):
     complaint = make_complaint(T0, category="other")
     services.complaint_grade(
         complaint_id=complaint.pk, grade="minor", actor=staff["frontdesk"], at=T0
@@ -323,10 +323,11 @@ def test_regrading_is_audited_and_restarts_the_grade_clocks(make_complaint, staf
     assert event.data == {"from_grade": "minor", "to_grade": "important"}
     assert event.actor == staff["supervisor"]
     assert event.note == "业主反映多次未解决"
-    old_handle.refresh_from_db()
-    assert old_handle.cancelled_at == regraded_at
-    assert clock(complaint, crules.HANDLE).due_at == regraded_at + dt.timedelta(days=3)
-    assert clock(complaint, crules.REPORT).due_at == regraded_at + dt.timedelta(hours=1)
+    # The same clocks, rescheduled to the new grade's rule from receipt (not cancelled).
+    assert clock(complaint, crules.HANDLE).pk == old_handle.pk
+    assert clock(complaint, crules.HANDLE).due_at == T0 + dt.timedelta(days=3)
+    assert clock(complaint, crules.REPORT).due_at == T0 + dt.timedelta(hours=1)
+    assert not Deadline.objects.for_subject(complaint).filter(cancelled_at__isnull=False).exists()
     with pytest.raises(ValidationError):
         services.complaint_grade(
             complaint_id=complaint.pk, grade="major", actor=staff["frontdesk"], at=regraded_at

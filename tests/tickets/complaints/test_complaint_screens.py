@@ -214,6 +214,9 @@ def test_callback_queue_orders_by_due_and_says_when_to_call(
         services.complaint_grade(
             complaint_id=c.pk, grade="minor", actor=staff["frontdesk"], at=handled
         )
+        services.complaint_reply(
+            complaint_id=c.pk, channel="phone", text="已答复", actor=staff["frontdesk"], at=handled
+        )
         services.complaint_mark_handled(
             complaint_id=c.pk, outcome="已处理", actor=staff["frontdesk"], at=handled
         )

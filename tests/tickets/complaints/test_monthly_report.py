@@ -9,7 +9,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from propserv.models import Notification, Unit
@@ -267,8 +267,16 @@ def test_the_page_and_downloads_for_the_project_manager(client, estate, november
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "汇总"
     csv_response = client.get(url, {"month": "2026-11", "format": "csv"})
     assert "管理责任类" in csv_response.content.decode("utf-8-sig")
-    # Filing on demand, once.
-    client.post(url, {"month": "2026-11"})
-    client.post(url, {"month": "2026-11"})
+    # A month whose period has not ended cannot be filed: no button, and a POST is refused.
+    running = reports.month_start(timezone.localdate() + dt.timedelta(days=40))
+    page = client.get(url, {"month": f"{running:%Y-%m}"}).content.decode()
+    assert 'data-testid="not-fileable"' in page
+    assert "立即归档本月汇总" not in page
+    refused = client.post(url, {"month": f"{running:%Y-%m}"}, follow=True).content.decode()
+    assert "之后才能归档" in refused
+    assert not MonthlyComplaintReport.objects.filter(estate=estate).exists()
+    # An ended period is filed on demand, once.
+    client.post(url, {"month": "2026-10"})
+    client.post(url, {"month": "2026-10"})
     assert MonthlyComplaintReport.objects.filter(estate=estate).count() == 1
-    assert 'data-testid="filed"' in client.get(url, {"month": "2026-11"}).content.decode()
+    assert 'data-testid="filed"' in client.get(url, {"month": "2026-10"}).content.decode()

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from propserv.deadlines import sweep
 from propserv.models import Notification
 from propserv.tasks import HEARTBEAT_KEY
 from tests.tickets.complaints.conftest import at, clock, end_of
@@ -48,8 +49,17 @@ def test_effective_complaint_open_a_month_becomes_major_and_escalates_as_major(
         dedupe_key=f"complaint:{complaint.pk}:graded:major"
     ).values_list("recipient__username", flat=True)
     assert set(told) == {"quality", "gm"}
-    assert clock(complaint, crules.REPORT).due_at == end_of(month.date())
-    assert clock(complaint, crules.HANDLE).due_at == month + dt.timedelta(days=2)
+    # The clocks keep running from receipt under the major rule: long overdue, so the sweep
+    # breaches them and the breach goes up the major ladder (quality dept + GM).
+    assert clock(complaint, crules.REPORT).due_at == end_of(T0.date())
+    assert clock(complaint, crules.HANDLE).due_at == T0 + dt.timedelta(days=2)
+    sweep(now=month)
+    handle = clock(complaint, crules.HANDLE)
+    assert handle.breached_at == month
+    told = Notification.objects.filter(dedupe_key=f"deadline:{handle.pk}:1").values_list(
+        "recipient__username", flat=True
+    )
+    assert {"quality", "gm"} <= set(told)
     # Running again changes nothing.
     assert services.complaints_auto_upgrade(now=month + dt.timedelta(hours=1)) == 0
     assert complaint.events.filter(action="auto_upgraded").count() == 1
@@ -60,6 +70,9 @@ def test_the_upgrade_leaves_resolved_invalid_and_ungraded_complaints_alone(
     make_complaint, staff, estate
 ):
     handled = graded(make_complaint, staff, "important", category="staff")
+    services.complaint_reply(
+        complaint_id=handled.pk, channel="phone", text="已致歉", actor=staff["frontdesk"], at=T0
+    )
     services.complaint_mark_handled(
         complaint_id=handled.pk, outcome="已整改", actor=staff["frontdesk"], at=T0
     )
