@@ -1,0 +1,1 @@
+"""Speed measurements, run with `make bench` (see bench/README.md)."""
