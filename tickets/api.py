@@ -22,7 +22,8 @@ from tickets.services import repairs as services
 
 
 class RepairFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Repair.Status.choices)
+    # distinct=False: one repair has one status, and DISTINCT costs the planner dearly here.
+    status = django_filters.MultipleChoiceFilter(choices=Repair.Status.choices, distinct=False)
     urgent = django_filters.BooleanFilter()
     category = django_filters.CharFilter(field_name="category__code")
     building = django_filters.CharFilter(field_name="unit__building__code")
