@@ -165,6 +165,9 @@ def lookup(user, q: str) -> dict:
     kind, value = rules.classify_query(q)
     show = can_see_phones(user)
     repair_hit = _repair_hit(user, kind, value) if kind in ("repair", "tracking") else None
+    if kind == "text" and rules.TRACKING_RE.match(value.upper()):
+        # An all-letter tracking code typed in lower case reads like a name: try both.
+        repair_hit = _repair_hit(user, "tracking", value)
     visit_hit = _visit_hit(user, value) if kind == "visit" else None
     residents = find_residents(user, q, limit=20) if kind != "empty" else []
     unit_ids: list[int] = []

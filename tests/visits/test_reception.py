@@ -220,7 +220,22 @@ def test_lookup_page_by_repair_number_and_tracking_code(estate, staff, resident,
     )
     visit = log_call(estate, staff, resident=resident)
     client = client_for(staff["frontdesk"])
-    for q in (repair.number, repair.tracking_code, repair.tracking_code.lower(), "3-2-1502"):
+    letters_only = repair_create(
+        estate=estate,
+        category=categories["drainage"],
+        unit=resident.unit,
+        description="又堵了",
+        reporter=resident,
+        actor=staff["frontdesk"],
+    )
+    Repair.objects.filter(pk=letters_only.pk).update(tracking_code="ZZEMBQVD")  # reads like a name
+    for q in (
+        repair.number,
+        repair.tracking_code,
+        repair.tracking_code.lower(),
+        "3-2-1502",
+        "zzembqvd",
+    ):
         page = client.get("/visits/lookup/", {"q": q}).content.decode()
         assert 'data-testid="unit-3-2-1502"' in page, q
         assert repair.number in page and visit.number in page and "王先生" in page
