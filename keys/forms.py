@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from keys.models import Key, KeyIncident
 from keys.permissions import APPROVE_ROLES, CUSTODIAN_ROLES, DESK_ROLES
+from propserv.access import staff_of
 from propserv.models import Role
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -27,13 +28,6 @@ def approver_attempts_key(actor, approver) -> str:
 
 def person_label(user) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def staff_of(estate, *roles):
-    qs = get_user_model().objects.filter(is_active=True, staff__estates=estate)
-    if roles:
-        qs = qs.filter(groups__name__in=list(roles))
-    return qs.distinct().order_by("first_name", "username")
 
 
 class StaffChoiceField(forms.ModelChoiceField):

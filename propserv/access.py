@@ -41,6 +41,28 @@ def estates_for(user):
     return Estate.objects.for_user(user)
 
 
+def current_estate(request):
+    """The estate the user works in now (?estate=CODE, else the first of theirs)."""
+    estates = estates_for(request.user).order_by("name")
+    code = request.GET.get("estate") or request.POST.get("estate")
+    return (estates.filter(code=code).first() if code else None) or estates.first()
+
+
+def staff_of(estate, *roles: str):
+    """Active staff of `estate` (holding any of `roles`, when given), by name."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.filter(is_active=True, staff__estates=estate)
+    if roles:
+        qs = qs.filter(groups__name__in=list(roles))
+    return qs.distinct().order_by("first_name", "username")
+
+
+def staff_or_none(actor):
+    """The acting staff user, or None for the system or an anonymous resident."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """A view for some roles only; superusers always pass."""
 

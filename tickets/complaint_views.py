@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, is_manager, safe_next, user_roles
+from propserv.access import can_see_phones, current_estate, is_manager, safe_next, user_roles
 from propserv.deadlines import policy_for
 from propserv.models import Deadline, Role, mask_phone
 from tickets import complaint_forms as cf
@@ -29,7 +29,7 @@ from tickets.forms import CallbackForm
 from tickets.models import Callback, Complaint, MonthlyComplaintReport, Repair, SecondHandling
 from tickets.services import callbacks as callback_services
 from tickets.services import complaints as services
-from tickets.views import _add_errors, _estate
+from tickets.views import _add_errors
 
 ACTION_LABELS = {
     "created": gettext_lazy("received"),
@@ -98,7 +98,7 @@ def _deadline_filter(qs, state: str, now):
 
 @login_required
 def complaint_list(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     now = timezone.now()
     form = cf.FilterForm(request.GET or None)
     qs = _complaints(request).filter(estate=estate) if estate else Complaint.objects.none()
@@ -154,7 +154,7 @@ def my_complaints(request):
 
 @login_required
 def complaint_new(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         messages.error(request, _("You do not work for any estate yet."))
         return HttpResponseRedirect(reverse("home"))
@@ -361,7 +361,7 @@ def _callback_rows(callbacks, estate, now):
 
 @login_required
 def callback_queue(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     now = timezone.now()
     mine = request.GET.get("mine") == "1"
     callbacks = (
@@ -536,7 +536,7 @@ def _require_manager(request):
 def complaint_report(request):
     """This month's summary (live until filed, then as filed), with XLSX and CSV downloads."""
     _require_manager(request)
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         raise PermissionDenied
     now = timezone.now()
@@ -607,7 +607,7 @@ def complaint_report(request):
 def repeats(request):
     """Repeat complaints and repeat repairs within the rolling window, for managers."""
     _require_manager(request)
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         raise PermissionDenied
     now = timezone.now()

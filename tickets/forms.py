@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propserv.access import staff_of
 from propserv.models import Role, Unit
 from tickets.models import Channel, Repair, RepairCategory
 
@@ -93,12 +93,7 @@ class RepairForm(forms.Form):
 
 
 def technicians_of(estate):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.TECHNICIAN, staff__estates=estate)
-        .order_by("first_name", "username")
-        .distinct()
-    )
+    return staff_of(estate, Role.TECHNICIAN)
 
 
 class CompleteForm(forms.Form):

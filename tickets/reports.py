@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from propserv.access import staff_or_none
 from propserv.models import Deadline, Estate, Role, Unit
 from propserv.notifications import notify, staff_with_role
 from tickets import complaint_rules as crules
@@ -467,7 +468,7 @@ def file_report(
                 period_end=dt.datetime.fromisoformat(data["period_end"]),
                 data=data,
                 filed_at=now,
-                filed_by=actor if actor is not None and actor.is_authenticated else None,
+                filed_by=staff_or_none(actor),
             )
             from django.urls import reverse
 

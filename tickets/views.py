@@ -13,18 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, estates_for, safe_next
+from propserv.access import can_see_phones, current_estate, safe_next
 from propserv.models import mask_phone
 from tickets import forms as f
 from tickets.models import Repair
 from tickets.services import repairs as services
-
-
-def _estate(request):
-    """The estate the user works in now (?estate=CODE, else the first of theirs)."""
-    estates = estates_for(request.user).order_by("name")
-    code = request.GET.get("estate") or request.POST.get("estate")
-    return (estates.filter(code=code).first() if code else None) or estates.first()
 
 
 def _repairs(request):
@@ -36,7 +29,7 @@ def _repairs(request):
 @login_required
 def board(request):
     """Open repairs, the one with the least time left first; refreshes itself."""
-    estate = _estate(request)
+    estate = current_estate(request)
     now = timezone.now()
     repairs = (
         (
@@ -86,7 +79,7 @@ def board(request):
 
 @login_required
 def repair_new(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         messages.error(request, _("You do not work for any estate yet."))
         return HttpResponseRedirect(reverse("home"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propserv import access
-from propserv.access import has_role
+from propserv.access import has_role, staff_or_none
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
 from propserv.models import Estate, Resident, Role, Unit
 from propserv.notifications import notify, staff_with_role
@@ -50,10 +49,6 @@ class StateError(Exception):
     """The record is not in a state that allows this change (HTTP 409 in the API)."""
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def can_transfer(user, visit) -> bool:
     """A supervisor or the project manager moves any entry; the owner may hand their own off."""
     return has_role(user, *TRANSFER_ROLES) or (user.is_authenticated and visit.owner_id == user.pk)
@@ -76,7 +71,7 @@ def _check_received_at(received_at, now) -> None:
 
 def _visit_event(visit, *, action, actor, at, note="", data=None) -> VisitEvent:
     return VisitEvent.objects.create(
-        visit=visit, at=at, actor=_user(actor), action=action, note=note, data=data or {}
+        visit=visit, at=at, actor=staff_or_none(actor), action=action, note=note, data=data or {}
     )
 
 
@@ -446,7 +441,7 @@ def _defect_event(defect, *, action, actor, at, before="", note="") -> None:
     DefectEvent.objects.create(
         defect=defect,
         at=at,
-        actor=_user(actor),
+        actor=staff_or_none(actor),
         action=action,
         round=defect.round,
         from_status=before,
@@ -1032,13 +1027,4 @@ def web_rate_repair(*, repair: Repair, satisfaction: int, comment: str = "", now
         actor=None,
         actor_label=repair.reporter_name or _("Resident"),
         at=now,
-    )
-
-
-def staff_of(estate):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, staff__estates=estate)
-        .order_by("first_name", "username")
-        .distinct()
     )

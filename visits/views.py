@@ -16,14 +16,20 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from propserv import access
-from propserv.access import can_see_phones, estates_for, has_role
+from propserv.access import (
+    can_see_phones,
+    current_estate,
+    estates_for,
+    has_role,
+    safe_next,
+    staff_of,
+)
 from propserv.models import Building, Role, mask_phone
 from tickets.services.repairs import TransitionError
 from visits import complaints_bridge, rules, selectors, services
@@ -33,13 +39,6 @@ from visits.models import Defect, Handover, Incident, LostItem, Notice, NoticeCa
 
 def _estates(request):
     return list(estates_for(request.user).order_by("name"))
-
-
-def _estate(request):
-    """The estate the user works in now (?estate=CODE, else the first of theirs)."""
-    estates = estates_for(request.user).order_by("name")
-    code = request.GET.get("estate") or request.POST.get("estate")
-    return (estates.filter(code=code).first() if code else None) or estates.first()
 
 
 def _no_estate(request):
@@ -110,7 +109,7 @@ def index(request):
     estates = _estates(request)
     if not estates:
         return _no_estate(request)
-    estate = _estate(request)
+    estate = current_estate(request)
     form = f.VisitForm(
         request.POST or None,
         user=request.user,
@@ -150,7 +149,7 @@ def index(request):
 
 @login_required
 def open_list(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     return render(
@@ -185,7 +184,7 @@ def detail(request, pk: int):
             "resolve_form": f.ResolveForm(initial={"resolution": visit.handling}),
             "callback_form": f.CallbackForm(),
             "can_transfer": services.can_transfer(request.user, visit),
-            "transfer_form": f.TransferForm(staff=services.staff_of(estate)),
+            "transfer_form": f.TransferForm(staff=staff_of(estate)),
             "repair_form": f.ToRepairForm(
                 estate=estate, initial={"description": visit.summary}, prefix="repair"
             ),
@@ -243,7 +242,7 @@ def action(request, pk: int, name: str):
                 _("Callback recorded; the entry is closed."),
             )
     elif name == "transfer":
-        form = f.TransferForm(request.POST, staff=services.staff_of(visit.estate))
+        form = f.TransferForm(request.POST, staff=staff_of(visit.estate))
         if form.is_valid():
             _run(
                 request,
@@ -307,11 +306,7 @@ def action(request, pk: int, name: str):
             lambda: services.visit_pm_note(visit_id=visit.pk, actor=user),
             _("Marked as read."),
         )
-        nxt = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return HttpResponseRedirect(nxt)
+        return HttpResponseRedirect(safe_next(request, request.POST.get("next"), back))
     else:
         messages.error(request, _("Unknown action."))
     return HttpResponseRedirect(back)
@@ -354,10 +349,10 @@ def praise_list(request):
 
 @login_required
 def handovers(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
-    staff = services.staff_of(estate).exclude(pk=request.user.pk)
+    staff = staff_of(estate).exclude(pk=request.user.pk)
     form = f.HandoverForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -430,7 +425,7 @@ def handover_detail(request, pk: int):
 
 @login_required
 def defects(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     form = f.DefectForm(request.POST or None, estate=estate)
@@ -530,7 +525,7 @@ def defect_print(request, pk: int):
 
 @login_required
 def lost_found(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     form = f.LostItemForm(request.POST or None, initial={"found_at": timezone.localtime()})
@@ -597,7 +592,7 @@ def lost_item_action(request, pk: int, name: str):
 
 @login_required
 def incidents(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     form = f.IncidentForm(request.POST or None, initial={"occurred_at": timezone.localtime()})
@@ -662,7 +657,7 @@ def incident_detail(request, pk: int):
 
 @login_required
 def notices(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     form = f.NoticeForm(request.POST or None, estate=estate)
@@ -764,7 +759,7 @@ def notice_detail(request, pk: int):
 
 @login_required
 def qr_buildings(request):
-    estate = _estate(request)
+    estate = current_estate(request)
     if estate is None:
         return _no_estate(request)
     return render(

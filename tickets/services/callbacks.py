@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role
+from propserv.access import has_role, staff_or_none
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
 from propserv.models import Resident, Role
 from propserv.notifications import notify, staff_with_role
@@ -28,17 +28,13 @@ from tickets.services import complaints as complaint_services
 from tickets.services import repairs as repair_services
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _ticket_event(callback: Callback, *, action: str, actor, at, note: str = "", data=None):
     """The callback's steps also go on the repair's or complaint's own timeline."""
     if callback.repair_id:
         RepairEvent.objects.create(
             repair_id=callback.repair_id,
             at=at,
-            actor=_user(actor),
+            actor=staff_or_none(actor),
             action=action,
             note=note,
             data=data or {},
@@ -217,7 +213,7 @@ def callback_record_attempt(
     if callback.complaint_id:  # a repair callback follows the repair's own rules
         _require_caller(actor, callback)
     note = note.strip()[:200]
-    actor_user = _user(actor)
+    actor_user = staff_or_none(actor)
     if actor_user is not None:
         same = (
             callback.attempts.filter(
@@ -308,7 +304,10 @@ def callback_complete(
     last = callback.attempts.order_by("-at", "-id").first()
     if last is None or last.outcome != CallbackAttempt.Outcome.REACHED:
         CallbackAttempt.objects.create(
-            callback=callback, at=at, actor=_user(actor), outcome=CallbackAttempt.Outcome.REACHED
+            callback=callback,
+            at=at,
+            actor=staff_or_none(actor),
+            outcome=CallbackAttempt.Outcome.REACHED,
         )
     if callback.repair_id:
         # The repair's own service closes or reopens the repair (and opens the second handling).
@@ -326,7 +325,7 @@ def callback_complete(
     callback.status, callback.satisfaction = Callback.Status.DONE, satisfaction
     callback.comment, callback.confirmed_by_resident = comment.strip(), confirmed_by_resident
     callback.channel, callback.completed_at = channel, at
-    callback.completed_by = _user(actor)
+    callback.completed_by = staff_or_none(actor)
     callback.save()
     deadline_meet(subject=complaint, kind=crules.CALLBACK, at=at)
     complaint_services.event(
@@ -461,7 +460,7 @@ def second_handling_finish(
         )
     if not outcome.strip():
         raise ValidationError({"outcome": _("Say what was done.")})
-    second.done_at, second.done_by, second.outcome = at, _user(actor), outcome.strip()
+    second.done_at, second.done_by, second.outcome = at, staff_or_none(actor), outcome.strip()
     second.save(update_fields=["done_at", "done_by", "outcome"])
     deadline_meet(subject=second, kind=crules.SECOND_HANDLING, at=at)
     _ticket_event(

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role, user_roles
+from propserv.access import has_role, staff_or_none, user_roles
 from propserv.deadlines import deadline_meet, deadline_open, deadline_reschedule
 from propserv.models import Deadline, Resident, Role
 from propserv.notifications import notify, staff_with_role
@@ -73,10 +73,6 @@ class TransitionError(RepairTransitionError):
         Exception.__init__(self, message)
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def event(
     complaint: Complaint,
     *,
@@ -92,7 +88,7 @@ def event(
     return ComplaintEvent.objects.create(
         complaint=complaint,
         at=at or timezone.now(),
-        actor=_user(actor),
+        actor=staff_or_none(actor),
         actor_label=actor_label,
         action=action,
         from_status=from_status,
@@ -221,8 +217,8 @@ def complaint_create(
         proposed_grade=proposal.grade,
         proposed_reasons=list(proposal.reasons),
         received_at=received_at,
-        received_by=_user(actor),
-        owner=_user(actor),  # first-contact ownership (首问负责制)
+        received_by=staff_or_none(actor),
+        owner=staff_or_none(actor),  # first-contact ownership (首问负责制)
     )
     complaint.full_clean()
     complaint.save()
@@ -461,7 +457,7 @@ def complaint_grade(
         complaint.invalid_reason, complaint.referred_to = "", ""
     before_grade = complaint.grade
     complaint.grade, complaint.grade_reason = grade, reason[:300]
-    complaint.graded_at, complaint.graded_by = at, _user(actor)
+    complaint.graded_at, complaint.graded_by = at, staff_or_none(actor)
     fields = ["grade", "grade_reason", "graded_at", "graded_by", "invalid_reason", "referred_to"]
     data = {"from_grade": before_grade, "to_grade": grade}
     if first:
@@ -553,7 +549,7 @@ def complaint_reply(
         raise ValidationError({"text": _("Write what was answered.")})
     if at < complaint.received_at:
         raise ValidationError({"at": _("A reply cannot come before the complaint.")})
-    actor_user = _user(actor)
+    actor_user = staff_or_none(actor)
     if actor_user is not None:
         same = (
             complaint.replies.filter(
@@ -573,7 +569,7 @@ def complaint_reply(
         channel=channel,
         text=text.strip(),
         replied_at=at,
-        replied_by=_user(actor),
+        replied_by=staff_or_none(actor),
     )
     counts = reply.written or not complaint.written
     if counts and complaint.first_reply_at is None:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role
+from propserv.access import has_role, staff_or_none
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open, deadline_reschedule
 from propserv.models import Deadline, Role
 from propserv.notifications import notify, staff_with_role
@@ -49,7 +49,7 @@ def _event(
     return RepairEvent.objects.create(
         repair=repair,
         at=at or timezone.now(),
-        actor=actor if actor and actor.is_authenticated else None,
+        actor=staff_or_none(actor),
         actor_label=actor_label,
         action=action,
         from_status=from_status,
@@ -172,7 +172,7 @@ def repair_create(
         reporter_phone=reporter_phone or (reporter.phone if reporter else ""),
         channel=channel,
         received_at=received_at,
-        received_by=actor if actor and actor.is_authenticated else None,
+        received_by=staff_or_none(actor),
         urgent=category.urgent if urgent is None else urgent,
         urgency_reason=urgency_reason.strip(),
         difficulty=difficulty,
@@ -653,7 +653,7 @@ def repair_record_callback(
     )
     callback.confirmed_by_resident, callback.channel = confirmed_by_resident, channel
     callback.completed_at = at
-    callback.completed_by = actor if actor and actor.is_authenticated else None
+    callback.completed_by = staff_or_none(actor)
     callback.save()
     _move(
         repair,
