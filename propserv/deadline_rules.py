@@ -76,3 +76,25 @@ def next_check(
     if level < max_level:
         return due_at + step * level
     return None
+
+
+def deadline_state(
+    *,
+    now: dt.datetime,
+    due_at: dt.datetime,
+    warn_at: dt.datetime | None,
+    warned_at: dt.datetime | None,
+    met_at: dt.datetime | None,
+    breached_at: dt.datetime | None,
+    cancelled_at: dt.datetime | None,
+) -> str:
+    """green / amber / red / met / met-late / cancelled, as the boards colour a deadline."""
+    if cancelled_at:
+        return "cancelled"
+    if met_at:
+        return "met-late" if met_at > due_at else "met"
+    if now >= due_at or breached_at:
+        return "red"
+    if (warn_at and now >= warn_at) or warned_at:
+        return "amber"
+    return "green"

@@ -14,12 +14,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from propserv.deadline_rules import compute_due, next_check, warn_moment
+from propserv.inserts import insert_new
 from propserv.models import Deadline, DeadlineEscalation, EstateSettings, Notification, Role
 from propserv.notifications import notify, staff_with_role
 from propserv.workdays import WorkCalendar, calendar_changed
@@ -100,9 +101,6 @@ def deadline_open(
 ) -> Deadline:
     """Open (or return the already open) deadline of `kind` for `subject`. Call inside the
     subject's transaction."""
-    existing = Deadline.objects.for_subject(subject).open().filter(kind=kind).first()
-    if existing:
-        return existing
     settings_row = estate.service_settings
     started_local = timezone.localtime(started_at)
     due_at, provisional = compute_due(rule, started_local, WorkCalendar())
@@ -131,12 +129,11 @@ def deadline_open(
         max_level=deadline.max_escalation_level,
         step=step,
     )
-    try:
-        with transaction.atomic():  # a savepoint: losing the race must not abort the caller
-            deadline.save()
-    except IntegrityError:  # another transaction opened the same clock a moment ago
-        return Deadline.objects.for_subject(subject).open().get(kind=kind)
-    return deadline
+    # One statement: the partial unique constraint (one open clock per subject and kind) skips
+    # the insert when this clock is already running — opened earlier or by a concurrent request.
+    if insert_new([deadline], key=("kind",)):
+        return deadline
+    return Deadline.objects.for_subject(subject).open().get(kind=kind)
 
 
 def deadline_meet(*, subject, kind: str, at: dt.datetime) -> Deadline | None:
@@ -287,15 +284,15 @@ def _advance(deadline: Deadline, now: dt.datetime) -> None:
 
 
 def _escalate(deadline: Deadline, level: int, now: dt.datetime) -> None:
-    escalation, created = DeadlineEscalation.objects.get_or_create(
-        deadline=deadline, level=level, defaults={"at": now}
-    )
-    if not created:
-        return
     policy = policy_for(deadline.kind)
+    recipients = list(policy.recipients(deadline, level))
+    escalation = DeadlineEscalation(
+        deadline=deadline, level=level, at=now, notified=[u.get_username() for u in recipients]
+    )
+    if not insert_new([escalation], key=("level",)):
+        return  # this level was reached before: its notifications went out then
     with translation.override(settings.LANGUAGE_CODE):
         title, body = policy.message(deadline, level)
-    recipients = policy.recipients(deadline, level)
     notify(
         recipients,
         title=title,
@@ -305,5 +302,3 @@ def _escalate(deadline: Deadline, level: int, now: dt.datetime) -> None:
         level=Notification.Level.WARNING if level == 0 else Notification.Level.ALERT,
         dedupe_key=f"deadline:{deadline.pk}:{level}",
     )
-    escalation.notified = [u.get_username() for u in recipients]
-    escalation.save(update_fields=["notified"])

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from propserv.deadline_rules import deadline_state
+
 # A mainland mobile (11 digits from 13–19), a landline with its area code, or a local 7–8 digit
 # number. The whole number: 1380013800 (a digit short) is refused.
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
@@ -96,9 +98,13 @@ class Estate(models.Model):
     @cached_property
     def service_settings(self) -> EstateSettings:
         """The estate's settings, created with the DOMAIN.md defaults on first use (read once per
-        Estate instance, i.e. once per request or task)."""
-        obj, _created = EstateSettings.objects.get_or_create(estate=self)
-        return obj
+        Estate instance, i.e. once per request or task; no query at all after
+        select_related("settings_row"))."""
+        try:
+            return self.settings_row
+        except EstateSettings.DoesNotExist:
+            obj, _created = EstateSettings.objects.get_or_create(estate=self)
+            return obj
 
 
 class EstateSettings(models.Model):
@@ -569,6 +575,10 @@ class DeadlineQuerySet(models.QuerySet):
     def for_subject(self, obj):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
+    def for_model(self, model):
+        """Deadlines of any `model` subject (narrow further with object_id__in=…)."""
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -649,16 +659,16 @@ class Deadline(models.Model):
         return str(policy_for(self.kind).label or self.kind)
 
     def state(self, now: dt.datetime) -> str:
-        """green / amber / red / met / cancelled, as the boards colour it."""
-        if self.cancelled_at:
-            return "cancelled"
-        if self.met_at:
-            return "met-late" if self.met_at > self.due_at else "met"
-        if now >= self.due_at or self.breached_at:
-            return "red"
-        if (self.warn_at and now >= self.warn_at) or self.warned_at:
-            return "amber"
-        return "green"
+        """green / amber / red / met / met-late / cancelled, as the boards colour it."""
+        return deadline_state(
+            now=now,
+            due_at=self.due_at,
+            warn_at=self.warn_at,
+            warned_at=self.warned_at,
+            met_at=self.met_at,
+            breached_at=self.breached_at,
+            cancelled_at=self.cancelled_at,
+        )
 
 
 class DeadlineEscalation(models.Model):

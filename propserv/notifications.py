@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from propserv.inserts import insert_new
 from propserv.models import Notification, Role
 
 logger = logging.getLogger(__name__)
@@ -68,29 +69,24 @@ def notify(
     level: str = Notification.Level.INFO,
     dedupe_key: str = "",
 ) -> list[Notification]:
-    """Notify each recipient once; returns the rows actually created (none for repeats)."""
-    created: list[Notification] = []
-    seen: set[int] = set()
+    """Notify each recipient once; returns the rows actually created (none for repeats).
+
+    One INSERT for all recipients: with a dedupe key, a recipient who already has it is skipped
+    by the unique (recipient, dedupe_key) constraint, so concurrent sweeps cannot double it."""
+    rows: dict[int, Notification] = {}
     for user in recipients:
-        if user.pk in seen or not user.is_active:
+        if user.pk in rows or not user.is_active:
             continue
-        seen.add(user.pk)
-        fields = {
-            "title": str(title)[:200],
-            "body": str(body),
-            "url": url,
-            "estate": estate,
-            "level": level,
-        }
-        if dedupe_key:
-            # get_or_create re-reads after losing an insert race on the unique constraint.
-            note, was_created = Notification.objects.get_or_create(
-                recipient=user, dedupe_key=dedupe_key, defaults=fields
-            )
-        else:
-            note, was_created = Notification.objects.create(recipient=user, **fields), True
-        if was_created:
-            created.append(note)
+        rows[user.pk] = Notification(
+            recipient=user,
+            title=str(title)[:200],
+            body=str(body),
+            url=url,
+            estate=estate,
+            level=level,
+            dedupe_key=dedupe_key,
+        )
+    created = insert_new(list(rows.values()), key=("recipient_id",))
     if created:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _deliver(ids))

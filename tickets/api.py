@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from propserv.access import estates_for
 from propserv.models import Deadline
-from propserv.rest import Conflict, EstateScopedViewSetMixin
+from propserv.rest import Conflict, DefaultCursorPagination, EstateScopedViewSetMixin
 from tickets import serializers as s
 from tickets.models import Repair
 from tickets.services import repairs as services
@@ -48,6 +48,10 @@ class RepairFilter(django_filters.FilterSet):
         return queryset.filter(Exists(late)) if value else queryset.exclude(Exists(late))
 
 
+class RepairPagination(DefaultCursorPagination):
+    ordering = "-id"  # the page is .values() rows, which have "id" but no "pk"
+
+
 class RepairViewSet(
     EstateScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -55,35 +59,40 @@ class RepairViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Repair.objects.select_related(
-        "estate", "unit", "category", "technician"
-    ).prefetch_related("deadlines")
+    queryset = Repair.objects.all()
     filterset_class = RepairFilter
+    pagination_class = RepairPagination
 
     def get_serializer_class(self):
+        # For the schema and the browsable API; responses are built by s.represent_repairs.
         if self.action == "create":
             return s.RepairCreateSerializer
         if self.action == "retrieve":
             return s.RepairDetailSerializer
         return s.RepairSerializer
 
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if self.action == "retrieve":
-            qs = qs.prefetch_related("events__actor")
-        return qs
+    def _represent(self, repair_id: int) -> dict:
+        rows = s.repair_rows(Repair.objects.filter(pk=repair_id))
+        return s.represent_repairs(list(rows), self.request.user)[0]
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(s.repair_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(s.represent_repairs(page, request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        repair = self.get_object()
+        data = self._represent(repair.pk)
+        events = repair.events.select_related("actor").order_by("at", "pk")
+        data["events"] = s.RepairEventSerializer(events, many=True).data
+        return Response(data)
 
     @extend_schema(request=s.RepairCreateSerializer, responses={201: s.RepairSerializer})
     def create(self, request, *args, **kwargs):
         serializer = s.RepairCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.resolve(list(estates_for(request.user)))
-        repair = services.repair_create(actor=request.user, **data)
-        repair = self.get_queryset().get(pk=repair.pk)
-        return Response(
-            s.RepairSerializer(repair, context={"request": request}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        estates = list(estates_for(request.user).select_related("settings_row"))
+        repair = services.repair_create(actor=request.user, **serializer.resolve(estates))
+        return Response(self._represent(repair.pk), status=status.HTTP_201_CREATED)
 
     def _run(self, request, service, **kwargs):
         repair = self.get_object()  # 404 for another estate's repair
@@ -91,8 +100,7 @@ class RepairViewSet(
             service(repair_id=repair.pk, actor=request.user, **kwargs)
         except services.TransitionError as exc:
             raise Conflict(str(exc)) from exc
-        repair = self.get_queryset().get(pk=repair.pk)
-        return Response(s.RepairSerializer(repair, context={"request": request}).data)
+        return Response(self._represent(repair.pk))
 
     @extend_schema(request=s.DispatchSerializer, responses=s.RepairSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")

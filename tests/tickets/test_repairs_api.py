@@ -1,9 +1,15 @@
 import datetime as dt
+from decimal import Decimal
 
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import api_as
 from tests.factories import UnitFactory, make_staff
+from tickets import serializers as s
 from tickets.models import Repair
 
 
@@ -109,3 +115,56 @@ def test_patrol_guard_gets_403_for_dispatch(api, unit, categories, staff):
     )
     assert response.status_code == 403
     assert response.json()["error"]["message"]
+
+
+def _walked_repair(api, staff):
+    """A repair with a technician, a fee and met, open and breached deadlines."""
+    rid = create(api, received_at=(timezone.now() - dt.timedelta(minutes=40)).isoformat()).json()[
+        "id"
+    ]
+    api.post(f"/api/v1/repairs/{rid}/dispatch/", {"technician": "technician"})
+    tech = api_as(staff["technician"])
+    tech.post(f"/api/v1/repairs/{rid}/arrive/")
+    tech.post(f"/api/v1/repairs/{rid}/start/")
+    response = tech.post(
+        f"/api/v1/repairs/{rid}/complete/",
+        {"labour_minutes": 30, "signed_by": "王先生"},
+    )
+    assert response.status_code == 200, response.content
+    Repair.objects.filter(pk=rid).update(fee=Decimal("35.50"))  # rendering only: no quote flow
+    return Repair.objects.get(pk=rid)
+
+
+@pytest.mark.parametrize("role", ["frontdesk", "technician"])
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_fast_representation_is_exactly_the_serializers(api, unit, categories, staff, role, zone):
+    """The API builds RepairSerializer's output from .values() rows; the two must never drift."""
+    repair = _walked_repair(api, staff)
+    user = staff[role]
+    request = RequestFactory().get("/")
+    request.user = user
+    now = timezone.now()
+    with timezone.override(zone):
+        expected = dict(s.RepairSerializer(repair, context={"request": request}).data)
+        rows = list(s.repair_rows(Repair.objects.filter(pk=repair.pk)))
+        [fast] = s.represent_repairs(rows, user, now=now)
+    expected_deadlines = expected.pop("deadlines")
+    fast_deadlines = fast.pop("deadlines")
+    assert fast == expected
+    assert fast["fee"] == "35.50" and fast["technician"] == "technician"
+    assert fast_deadlines == sorted(expected_deadlines, key=lambda d: d["started_at"])
+    assert {d["state"] for d in fast_deadlines} >= {"met-late", "green"}
+
+
+def test_list_costs_the_same_queries_whatever_the_page_size(api, unit, categories):
+    for i in range(6):
+        assert create(api, description=f"漏水 {i}").status_code == 201
+    counts = {}
+    for size in (1, 6):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(f"/api/v1/repairs/?page_size={size}&status=received")
+        assert len(response.json()["results"]) == size
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        assert "COUNT(" not in sql and "OFFSET" not in sql
+        counts[size] = len(captured.captured_queries)
+    assert counts[1] == counts[6]

@@ -230,6 +230,9 @@ class Repair(models.Model):
         indexes = [
             models.Index(fields=["estate", "status", "-received_at"], name="repair_estate_status"),
             models.Index(fields=["estate", "-id"], name="repair_estate_recent"),
+            # The API list filtered by status, newest first (its cursor order): a rare status
+            # such as "cancelled" is otherwise found by walking the primary key past most rows.
+            models.Index(fields=["status", "-id"], include=["estate"], name="repair_status_recent"),
             models.Index(fields=["technician", "status"], name="repair_technician_status"),
             models.Index(fields=["unit", "category", "received_at"], name="repair_unit_category"),
         ]
@@ -255,7 +258,12 @@ class Repair(models.Model):
 
     @property
     def number(self) -> str:
-        return f"BX{self.pk:06d}" if self.pk else ""
+        return self.number_of(self.pk) if self.pk else ""
+
+    @staticmethod
+    def number_of(pk: int) -> str:
+        """The work-order number staff read out (报修单号): BX and the id."""
+        return f"BX{pk:06d}"
 
     @property
     def place(self) -> str:
