@@ -101,39 +101,63 @@ def deadline_open(
 ) -> Deadline:
     """Open (or return the already open) deadline of `kind` for `subject`. Call inside the
     subject's transaction."""
+    return deadlines_open(
+        subject=subject, estate=estate, started_at=started_at, rules={kind: rule}, now=now
+    )[kind]
+
+
+def deadlines_open(
+    *,
+    subject,
+    estate,
+    started_at: dt.datetime,
+    rules: dict[str, dict],
+    now: dt.datetime | None = None,
+) -> dict[str, Deadline]:
+    """Open the deadlines `rules` ({kind: rule}) of `subject`, all counted from `started_at`, in
+    one statement; a kind whose clock is already running keeps that clock. Returns {kind: row}."""
+    now = now or timezone.now()
     settings_row = estate.service_settings
-    started_local = timezone.localtime(started_at)
-    due_at, provisional = compute_due(rule, started_local, WorkCalendar())
     step = dt.timedelta(minutes=settings_row.escalation_step_minutes)
-    warn_at = warn_moment(started_at, due_at, settings_row.deadline_warn_percent)
-    deadline = Deadline(
-        estate=estate,
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
-        kind=kind,
-        started_at=started_at,
-        due_at=due_at,
-        warn_at=warn_at,
-        escalation_step=step,
-        working_days=rule["unit"] == "working_days",
-        provisional=provisional,
-        rule=rule,
-    )
-    deadline.next_check_at = next_check(
-        now=now or timezone.now(),
-        warn_at=warn_at,
-        warned_at=None,
-        due_at=due_at,
-        breached_at=None,
-        level=0,
-        max_level=deadline.max_escalation_level,
-        step=step,
-    )
+    started_local = timezone.localtime(started_at)
+    content_type = ContentType.objects.get_for_model(subject)
+    calendar = WorkCalendar()
+    opened = {}
+    for kind, rule in rules.items():
+        due_at, provisional = compute_due(rule, started_local, calendar)
+        warn_at = warn_moment(started_at, due_at, settings_row.deadline_warn_percent)
+        deadline = Deadline(
+            estate=estate,
+            content_type=content_type,
+            object_id=subject.pk,
+            kind=kind,
+            started_at=started_at,
+            due_at=due_at,
+            warn_at=warn_at,
+            escalation_step=step,
+            working_days=rule["unit"] == "working_days",
+            provisional=provisional,
+            rule=rule,
+        )
+        deadline.next_check_at = next_check(
+            now=now,
+            warn_at=warn_at,
+            warned_at=None,
+            due_at=due_at,
+            breached_at=None,
+            level=0,
+            max_level=deadline.max_escalation_level,
+            step=step,
+        )
+        opened[kind] = deadline
     # One statement: the partial unique constraint (one open clock per subject and kind) skips
-    # the insert when this clock is already running — opened earlier or by a concurrent request.
-    if insert_new([deadline], key=("kind",)):
-        return deadline
-    return Deadline.objects.for_subject(subject).open().get(kind=kind)
+    # a kind whose clock is already running — opened earlier or by a concurrent transaction.
+    inserted = {d.kind for d in insert_new(list(opened.values()), key=("kind",))}
+    running = [kind for kind in opened if kind not in inserted]
+    if running:
+        for deadline in Deadline.objects.for_subject(subject).open().filter(kind__in=running):
+            opened[deadline.kind] = deadline
+    return opened
 
 
 def deadline_meet(*, subject, kind: str, at: dt.datetime) -> Deadline | None:

@@ -13,7 +13,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from propserv.access import estates_for
 from propserv.models import Deadline
 from propserv.rest import Conflict, DefaultCursorPagination, EstateScopedViewSetMixin
 from tickets import serializers as s
@@ -90,9 +89,9 @@ class RepairViewSet(
     def create(self, request, *args, **kwargs):
         serializer = s.RepairCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        estates = list(estates_for(request.user).select_related("settings_row"))
-        repair = services.repair_create(actor=request.user, **serializer.resolve(estates))
-        return Response(self._represent(repair.pk), status=status.HTTP_201_CREATED)
+        repair = services.repair_create(actor=request.user, **serializer.resolve(request.user))
+        data = s.represent_repairs([s.repair_row(repair)], request.user)[0]
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def _run(self, request, service, **kwargs):
         repair = self.get_object()  # 404 for another estate's repair

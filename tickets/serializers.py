@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from propserv.access import can_see_phones
+from propserv.access import can_see_phones, estates_for
 from propserv.deadline_rules import deadline_state
 from propserv.models import Deadline, Resident, Unit, mask_phone
 from tickets.models import Repair, RepairCategory, RepairEvent
@@ -204,6 +204,17 @@ _DECIMALS = {
 }
 
 
+def repair_row(repair: Repair) -> dict:
+    """The `repair_rows` row of a repair already in memory (just created: no need to re-read it)."""
+    row = {}
+    for column in REPAIR_COLUMNS:
+        value = repair
+        for attr in column.split("__"):
+            value = getattr(value, attr) if value is not None else None
+        row[column] = value
+    return row
+
+
 def repair_rows(queryset):
     """`queryset` as the .values() rows `represent_repairs` takes (the list paginates these)."""
     return queryset.values(*REPAIR_COLUMNS)
@@ -291,18 +302,30 @@ class RepairCreateSerializer(serializers.Serializer):
     )
     preferred_visit_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    def resolve(self, estates):
-        """Turn codes into objects of the user's estates (unknown -> a field error, never another estate's)."""
+    def resolve(self, user) -> dict:
+        """Codes to objects of the user's estates (unknown -> a field error, never another
+        estate's). With the estate code given — what the front-desk software sends — the estate,
+        its settings and the category come in one query."""
         data = dict(self.validated_data)
         estate_code = data.pop("estate", None)
+        category_code = data.pop("category")
         if estate_code:
-            estate = next((e for e in estates if e.code == estate_code), None)
-        elif len(estates) == 1:
-            estate = estates[0]
+            estate_filter = {"estate__in": estates_for(user), "estate__code": estate_code}
         else:
-            raise serializers.ValidationError({"estate": [_("Give the estate code.")]})
-        if estate is None:
-            raise serializers.ValidationError({"estate": [_("Unknown estate.")]})
+            estates = list(estates_for(user)[:2])
+            if len(estates) != 1:
+                raise serializers.ValidationError({"estate": [_("Give the estate code.")]})
+            estate_filter = {"estate": estates[0]}
+        category = (
+            RepairCategory.objects.filter(code=category_code, active=True, **estate_filter)
+            .select_related("estate__settings_row")
+            .first()
+        )
+        if category is None:
+            if estate_code and not estates_for(user).filter(code=estate_code).exists():
+                raise serializers.ValidationError({"estate": [_("Unknown estate.")]})
+            raise serializers.ValidationError({"category": [_("Unknown repair category.")]})
+        estate = category.estate
         unit_code = data.pop("unit", "") or ""
         data["unit"] = None
         if unit_code:
@@ -319,11 +342,6 @@ class RepairCreateSerializer(serializers.Serializer):
             data["reporter"] = Resident.objects.filter(
                 unit=data["unit"], phone=data.get("reporter_phone") or "-"
             ).first()
-        category = RepairCategory.objects.filter(
-            estate=estate, code=data.pop("category"), active=True
-        ).first()
-        if category is None:
-            raise serializers.ValidationError({"category": [_("Unknown repair category.")]})
         data["category"] = category
         data["estate"] = estate
         return data

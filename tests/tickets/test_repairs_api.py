@@ -168,3 +168,24 @@ def test_list_costs_the_same_queries_whatever_the_page_size(api, unit, categorie
         assert "COUNT(" not in sql and "OFFSET" not in sql
         counts[size] = len(captured.captured_queries)
     assert counts[1] == counts[6]
+
+
+def test_create_answers_what_a_read_gives(api, unit, categories):
+    """The create response is built from the repair in memory, not re-read: it must match."""
+    received = (timezone.now() - dt.timedelta(minutes=3)).isoformat()
+    created = create(api, received_at=received, preferred_visit_at=None).json()
+    detail = api.get(f"/api/v1/repairs/{created['id']}/").json()
+    detail.pop("events")
+    assert created == detail
+
+
+def test_create_with_two_estates_needs_the_estate_code(api, unit, categories, other_estate, staff):
+    staff["frontdesk"].staff.estates.add(other_estate)
+    response = create(api)
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"estate"}
+    assert create(api, estate="NOPE").json()["error"]["fields"].keys() == {"estate"}
+    assert create(api, estate=unit.estate.code).status_code == 201
+    assert create(api, estate=unit.estate.code, category="nope").json()["error"][
+        "fields"
+    ].keys() == {"category"}

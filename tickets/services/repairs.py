@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propserv.access import has_role, staff_or_none
-from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open, deadline_reschedule
+from propserv.deadlines import (
+    deadline_cancel,
+    deadline_meet,
+    deadline_open,
+    deadline_reschedule,
+    deadlines_open,
+)
 from propserv.models import Deadline, Role
 from propserv.notifications import notify, staff_with_role
 from tickets import rules
@@ -200,23 +206,17 @@ def repair_create(
     for upload in photos:
         RepairPhoto.objects.create(repair=repair, image=upload)
     settings_row = estate.service_settings
-    deadline_open(
+    deadlines_open(
         subject=repair,
         estate=estate,
-        kind=rules.ARRIVAL,
         started_at=received_at,
         now=now,
-        rule=rules.arrival_rule(urgent=repair.urgent, settings=settings_row),
-    )
-    deadline_open(
-        subject=repair,
-        estate=estate,
-        kind=rules.COMPLETION,
-        started_at=received_at,
-        now=now,
-        rule=rules.completion_rule(
-            difficult=difficulty == Repair.Difficulty.DIFFICULT, settings=settings_row
-        ),
+        rules={
+            rules.ARRIVAL: rules.arrival_rule(urgent=repair.urgent, settings=settings_row),
+            rules.COMPLETION: rules.completion_rule(
+                difficult=difficulty == Repair.Difficulty.DIFFICULT, settings=settings_row
+            ),
+        },
     )
     if repair.urgent or repair.category.major_incident:
         notify(
