@@ -21,6 +21,13 @@ def user_roles(user) -> set[str]:
     return cached
 
 
+def remember_scope(user, *, roles, estate_ids) -> None:
+    """Keep the roles and estate ids read along with `user` (by the API's token authentication)
+    on this user object, so that this request asks the database for them no more."""
+    user._propserv_roles = set(roles)
+    user._propserv_estate_ids = list(estate_ids)
+
+
 def has_role(user, *roles: str) -> bool:
     return (
         user is not None

@@ -268,6 +268,9 @@ class EstateScopedQuerySet(models.QuerySet):
 def estate_ids_of(user) -> list[int]:
     """The ids of the estates a staff member works for. A plain id list keeps every scoped query
     free of joins through the staff tables (those joins cost more to plan than to run)."""
+    remembered = getattr(user, "_propserv_estate_ids", None)  # see access.remember_scope
+    if remembered is not None:
+        return remembered
     return list(
         StaffProfile.estates.through.objects.filter(staffprofile__user_id=user.pk).values_list(
             "estate_id", flat=True

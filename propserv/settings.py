@@ -168,7 +168,7 @@ NOTIFICATION_CHANNELS = env_list(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a missing or bad token is answered 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "propserv.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

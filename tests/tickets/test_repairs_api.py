@@ -189,3 +189,23 @@ def test_create_with_two_estates_needs_the_estate_code(api, unit, categories, ot
     assert create(api, estate=unit.estate.code, category="nope").json()["error"][
         "fields"
     ].keys() == {"category"}
+
+
+def test_token_request_reads_roles_and_estates_with_the_token(unit, categories, staff):
+    """A list with a real token: token + user + roles + estate ids in one query, then the page
+    and its deadlines — three in all — and only the user's estates."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff['frontdesk'])}")
+    assert create(client).status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/repairs/")
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
+    assert len(captured.captured_queries) == 3
+    assert response.json()["results"][0]["reporter_phone"] == "13800138000"  # a desk role: whole
+    tech = APIClient()
+    tech.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff['technician'])}")
+    assert tech.get("/api/v1/repairs/").json()["results"][0]["reporter_phone"] != "13800138000"
+    assert APIClient().get("/api/v1/repairs/", HTTP_AUTHORIZATION="Token nope").status_code == 401
