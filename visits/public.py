@@ -137,7 +137,7 @@ def choose_estate(request):
 
 @require_http_methods(["GET", "POST"])
 def report(request, code: str):
-    estate = get_object_or_404(Estate, code=code)
+    estate = get_object_or_404(Estate.objects.select_related("settings_row"), code=code)
     if request.method == "POST":
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -979,7 +979,6 @@ def match_resident(unit: Unit, name: str, phone: str) -> Resident | None:
     return next((r for r in found if r.phone == phone), None) or (found[0] if found else None)
 
 
-@transaction.atomic
 def web_report_submit(
     *,
     estate,
@@ -994,7 +993,8 @@ def web_report_submit(
 ) -> Repair:
     """A resident's report from the public form: a repair (channel web) with its clocks, on the
     front-desk board at once (the board refreshes itself; an urgent category also rings the
-    front desk's and the supervisor's bell through repair_create)."""
+    front desk's and the supervisor's bell through repair_create). Only reads before
+    repair_create, which is the one transaction."""
     now = now or timezone.now()
     if unit.estate_id != estate.pk or category.estate_id != estate.pk:
         raise ValidationError(_("The unit and category must belong to the estate."))
