@@ -26,6 +26,7 @@ MIXES = {
     "cancelled": "status=cancelled",
 }
 PATH = "/api/v1/repairs/?{query}&page_size=50"
+BARE_PATH = "/bench/bare/repairs/list/?{query}&page_size=50"  # the reference (bench/bare_urls.py)
 
 
 def capture(ctx: Context, query: str) -> dict:
@@ -114,6 +115,26 @@ def run(ctx: Context) -> dict:
             result["mixes"][label]["http"] = load
             lat = load["latency_ms"]
             say(f"list '{label}' at {RATE}/s: p50 {ms(lat['p50'])} p99 {ms(lat['p99'])}")
+    if not getattr(ctx.args, "no_bare", False):
+        result["bare"] = {}
+        with ctx.web("bench.bare_settings") as port:
+            warm = [
+                {"method": "GET", "path": BARE_PATH.format(query=q), "headers": headers}
+                for q in MIXES.values()
+            ]
+            ctx.load(port, 10, 2, warm)
+            for label, query in MIXES.items():
+                load = ctx.load(
+                    port,
+                    RATE,
+                    duration,
+                    [{"method": "GET", "path": BARE_PATH.format(query=query), "headers": headers}],
+                )
+                result["bare"][label] = load
+                lat = load["latency_ms"]
+                say(
+                    f"bare DRF list '{label}' at {RATE}/s: p50 {ms(lat['p50'])} p99 {ms(lat['p99'])}"
+                )
     result["queries_per_request"] = sorted(query_counts)
     result["count_or_offset_queries"] = violations
     rows = []
@@ -129,6 +150,17 @@ def run(ctx: Context) -> dict:
                 and lat["p50"] <= TARGET_P50_MS
                 and lat["p99"] <= TARGET_P99_MS
                 and failed == 0,
+            )
+        )
+    for label, load in result.get("bare", {}).items():
+        lat = load["latency_ms"]
+        rows.append(
+            row(
+                f"bare DRF list 50 '{label}' (no deadlines): p50 / p99",
+                f"{ms(lat['p50'])} / {ms(lat['p99'])}"
+                + (f" ({load['failed']} failed)" if load["failed"] else ""),
+                "reference",
+                None,
             )
         )
     rows.append(
