@@ -345,6 +345,7 @@ class RepairCreateSerializer(serializers.Serializer):
         category = (
             RepairCategory.objects.filter(code=category_code, active=True, **estate_filter)
             .select_related("estate__settings_row")
+            .order_by("pk")  # one row at most: no sorting by the model's ordering (joins)
             .first()
         )
         if category is None:
@@ -355,7 +356,7 @@ class RepairCreateSerializer(serializers.Serializer):
         unit_code = data.pop("unit", "") or ""
         data["unit"] = None
         if unit_code:
-            data["unit"] = Unit.objects.filter(estate=estate, code=unit_code).first()
+            data["unit"] = Unit.objects.filter(estate=estate, code=unit_code).order_by("pk").first()
             if data["unit"] is None:
                 raise serializers.ValidationError(
                     {
@@ -365,9 +366,11 @@ class RepairCreateSerializer(serializers.Serializer):
                         ]
                     }
                 )
-            data["reporter"] = Resident.objects.filter(
-                unit=data["unit"], phone=data.get("reporter_phone") or "-"
-            ).first()
+            data["reporter"] = (
+                Resident.objects.filter(unit=data["unit"], phone=data.get("reporter_phone") or "-")
+                .order_by("pk")
+                .first()
+            )
         data["category"] = category
         data["estate"] = estate
         return data

@@ -21,7 +21,9 @@ STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.WEB]
 
 
 def _unit_of(estate, code: str) -> Unit:
-    unit = Unit.objects.filter(estate=estate, code=code.strip()).first()
+    # order_by("pk"): .first() would otherwise sort by the model's ordering (estate name, code),
+    # joining the estate for a lookup that finds one row at most.
+    unit = Unit.objects.filter(estate=estate, code=code.strip()).order_by("pk").first()
     if unit is None:
         raise ValidationError(
             _("There is no unit %(code)s in this estate.") % {"code": code.strip()},

@@ -974,7 +974,10 @@ def notice_record_call(
 def match_resident(unit: Unit, name: str, phone: str) -> Resident | None:
     """The resident of `unit` with this phone (or, failing that, this name), if any."""
     found = list(
-        Resident.objects.current().filter(unit=unit).filter(Q(phone=phone) | Q(name=name))[:10]
+        Resident.objects.current()
+        .filter(unit=unit)
+        .filter(Q(phone=phone) | Q(name=name))
+        .order_by("pk")[:10]  # not the model's ordering (unit code, name): no join for it
     )
     return next((r for r in found if r.phone == phone), None) or (found[0] if found else None)
 
