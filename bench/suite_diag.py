@@ -1,4 +1,4 @@
-"""Not one of the issue's figures: where list and create time goes, shipped vs the proposed fixes
+"""Not one of the issue's figures: where the time of a list and a create request goes, in-process
 (bench/diag.py, run pinned to the server core like gunicorn)."""
 
 from __future__ import annotations
@@ -22,28 +22,17 @@ def run(ctx: Context) -> dict:
         raise RuntimeError(f"bench.diag failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     rows = []
-    sql = result.pop("list_sql")
-    for what, variants in result.items():
-        for variant, m in variants.items():
-            q = "/".join(map(str, m["queries"]))
-            rows.append(
-                row(
-                    f"in-process {what}: {variant}",
-                    f"p50 {m['ms']['p50']:.1f} ms, {q} queries",
-                    "diagnostic",
-                )
-            )
-            say(f"diag {what} {variant}: p50 {m['ms']['p50']:.1f} ms, {q} queries")
-    for label, m in sql.items():
-        rows.append(
-            row(
-                f"list SQL '{label}' plan+run: shipped → fix 5 → + index",
-                " → ".join(
-                    f"{m[k]['planning']:.1f}+{m[k]['execution']:.1f}"
-                    for k in ("shipped_ms", "estate_ids_no_distinct_ms", "plus_index_ms")
-                )
-                + " ms",
-                "diagnostic",
-            )
+    for what, m in result.items():
+        queries = "/".join(map(str, m["queries"]))
+        text = (
+            f"p50 {m['ms']['p50']:.1f} ms ({m['database_ms_p50']:.1f} waiting for PostgreSQL), "
+            f"{queries} queries"
         )
-    return {"variants": result, "list_sql": sql, "rows": rows}
+        if "main_query" in m:
+            text += (
+                f"; main query plan {m['main_query']['planning']:.2f}"
+                f" + run {m['main_query']['execution']:.2f} ms"
+            )
+        rows.append(row(f"in-process {what}", text, "diagnostic"))
+        say(f"diag {what}: {text}")
+    return {"requests": result, "rows": rows}

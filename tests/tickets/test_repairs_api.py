@@ -209,3 +209,6 @@ def test_token_request_reads_roles_and_estates_with_the_token(unit, categories, 
     tech.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff['technician'])}")
     assert tech.get("/api/v1/repairs/").json()["results"][0]["reporter_phone"] != "13800138000"
     assert APIClient().get("/api/v1/repairs/", HTTP_AUTHORIZATION="Token nope").status_code == 401
+    staff["technician"].is_active = False
+    staff["technician"].save()
+    assert tech.get("/api/v1/repairs/").status_code == 401
