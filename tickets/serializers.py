@@ -48,17 +48,30 @@ def _decimal(value):
 
 def deadline_representation(d, now) -> dict:
     """What DeadlineSerializer gives, built directly (it is on every row of every list)."""
+    return _deadline_dict({c: getattr(d, c) for c in DEADLINE_COLUMNS}, now)
+
+
+def _deadline_dict(d: dict, now, tz=None) -> dict:
+    """DeadlineSerializer's output from a `DEADLINE_COLUMNS` mapping (a .values() row)."""
     return {
-        "kind": d.kind,
-        "started_at": _iso(d.started_at),
-        "due_at": _iso(d.due_at),
-        "warned_at": _iso(d.warned_at),
-        "met_at": _iso(d.met_at),
-        "breached_at": _iso(d.breached_at),
-        "cancelled_at": _iso(d.cancelled_at),
-        "escalation_level": d.escalation_level,
-        "provisional": d.provisional,
-        "state": d.state(now),
+        "kind": d["kind"],
+        "started_at": _iso(d["started_at"], tz),
+        "due_at": _iso(d["due_at"], tz),
+        "warned_at": _iso(d["warned_at"], tz),
+        "met_at": _iso(d["met_at"], tz),
+        "breached_at": _iso(d["breached_at"], tz),
+        "cancelled_at": _iso(d["cancelled_at"], tz),
+        "escalation_level": d["escalation_level"],
+        "provisional": d["provisional"],
+        "state": deadline_state(
+            now=now,
+            due_at=d["due_at"],
+            warn_at=d["warn_at"],
+            warned_at=d["warned_at"],
+            met_at=d["met_at"],
+            breached_at=d["breached_at"],
+            cancelled_at=d["cancelled_at"],
+        ),
     }
 
 
@@ -144,8 +157,8 @@ class RepairSerializer(serializers.ModelSerializer):
 # --- the same representation, built from .values() rows ------------------------------------------
 # A list page is 50 repairs with 150 deadlines: model instances, related objects and DRF fields
 # for each cost several times the queries themselves, so the API builds RepairSerializer's output
-# directly from two .values() queries (tests/tickets/test_repairs_api.py checks the two stay identical;
-# RepairSerializer remains the documented schema).
+# directly from two .values() queries. RepairSerializer remains the documented schema;
+# tests/tickets/test_repairs_api.py checks that the two outputs stay identical.
 
 REPAIR_COLUMNS = (
     "id",
@@ -259,28 +272,7 @@ def represent_repairs(rows, user, now=None) -> list[dict]:
             .order_by("started_at", "pk")
             .values(*DEADLINE_COLUMNS)
         ):
-            deadlines[d["object_id"]].append(
-                {
-                    "kind": d["kind"],
-                    "started_at": _iso(d["started_at"], tz),
-                    "due_at": _iso(d["due_at"], tz),
-                    "warned_at": _iso(d["warned_at"], tz),
-                    "met_at": _iso(d["met_at"], tz),
-                    "breached_at": _iso(d["breached_at"], tz),
-                    "cancelled_at": _iso(d["cancelled_at"], tz),
-                    "escalation_level": d["escalation_level"],
-                    "provisional": d["provisional"],
-                    "state": deadline_state(
-                        now=now,
-                        due_at=d["due_at"],
-                        warn_at=d["warn_at"],
-                        warned_at=d["warned_at"],
-                        met_at=d["met_at"],
-                        breached_at=d["breached_at"],
-                        cancelled_at=d["cancelled_at"],
-                    ),
-                }
-            )
+            deadlines[d["object_id"]].append(_deadline_dict(d, now, tz))
     out = []
     for row in rows:
         item = {"id": row["id"], "number": Repair.number_of(row["id"])}
