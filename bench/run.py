@@ -56,7 +56,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--repairs", type=int, help="repairs in the bench database (default 1,000,000)")
     p.add_argument("--db-name", help="bench database name (default propserv_bench[_N])")
     p.add_argument("--no-pin", action="store_true", help="do not pin to CPU cores")
-    p.add_argument("--no-bare", action="store_true", help="skip the bare DRF create reference")
+    p.add_argument("--no-bare", action="store_true", help="skip the bare DRF references")
+    p.add_argument(
+        "--bare-settings",
+        default="bench.bare_settings",
+        help="settings of the bare DRF references: bench.bare_settings (the app's middleware and "
+        "authentication) or bench.bare_minimal_settings (DRF's own token authentication, no "
+        "middleware but CommonMiddleware: what this machine does at best)",
+    )
     p.add_argument(
         "--max-minutes", type=float, default=45, help="hard stop for the whole run (minutes)"
     )

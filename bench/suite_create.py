@@ -134,7 +134,7 @@ def run(ctx: Context) -> dict:
     with ctx.web() as port:
         result["app"] = measure(ctx, port, app_requests(ctx), "API create")
     if not getattr(ctx.args, "no_bare", False):
-        with ctx.web("bench.bare_settings") as port:
+        with ctx.web(ctx.args.bare_settings) as port:
             result["bare"] = measure(ctx, port, bare_requests(ctx), "bare DRF create")
     app = result["app"]
     p99 = app["at_100"]["latency_ms"]["p99"]

@@ -117,7 +117,7 @@ def run(ctx: Context) -> dict:
             say(f"list '{label}' at {RATE}/s: p50 {ms(lat['p50'])} p99 {ms(lat['p99'])}")
     if not getattr(ctx.args, "no_bare", False):
         result["bare"] = {}
-        with ctx.web("bench.bare_settings") as port:
+        with ctx.web(ctx.args.bare_settings) as port:
             warm = [
                 {"method": "GET", "path": BARE_PATH.format(query=q), "headers": headers}
                 for q in MIXES.values()
