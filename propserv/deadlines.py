@@ -183,7 +183,8 @@ def deadline_cancel(*, subject, kind: str | None = None, at: dt.datetime) -> int
 def deadline_reschedule(
     *, deadline: Deadline, rule: dict, now: dt.datetime | None = None
 ) -> Deadline:
-    """Recompute an open, not yet breached deadline from its start under a new rule."""
+    """Recompute an open, not yet breached deadline from its start under a new rule (and the
+    estate's current warning share and escalation step)."""
     now = now or timezone.now()
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if not deadline.is_open or deadline.breached_at:
@@ -194,6 +195,7 @@ def deadline_reschedule(
     deadline.due_at = due_at
     deadline.provisional = provisional
     deadline.warn_at = warn_moment(deadline.started_at, due_at, settings_row.deadline_warn_percent)
+    deadline.escalation_step = dt.timedelta(minutes=settings_row.escalation_step_minutes)
     deadline.next_check_at = next_check(
         now=now,
         warn_at=deadline.warn_at,
@@ -204,7 +206,16 @@ def deadline_reschedule(
         max_level=deadline.max_escalation_level,
         step=deadline.escalation_step,
     )
-    deadline.save(update_fields=["rule", "due_at", "provisional", "warn_at", "next_check_at"])
+    deadline.save(
+        update_fields=[
+            "rule",
+            "due_at",
+            "provisional",
+            "warn_at",
+            "escalation_step",
+            "next_check_at",
+        ]
+    )
     return deadline
 
 

@@ -128,6 +128,24 @@ def test_policy_change_recomputes_open_deadlines(estate, unit, categories, staff
     assert arrival(repair).due_at == t0 + dt.timedelta(minutes=20)
 
 
+def test_policy_change_moves_the_escalation_step_of_unbreached_clocks_only(
+    estate, unit, categories, staff
+):
+    t0 = timezone.now()
+    late = make_repair(
+        estate, unit, categories["drainage"], staff["frontdesk"], t0 - dt.timedelta(hours=1)
+    )
+    sweep(now=t0)  # the hour-old repair's arrival clock is breached
+    fresh = make_repair(estate, unit, categories["drainage"], staff["frontdesk"], t0)
+    settings_row = estate.service_settings
+    step_before = arrival(late).escalation_step
+    settings_row.escalation_step_minutes = 45
+    settings_row.save()
+    deadlines_recompute(estate=estate)
+    assert arrival(fresh).escalation_step == dt.timedelta(minutes=45)
+    assert arrival(late).escalation_step == step_before  # a breach keeps the ladder it had
+
+
 def test_raising_urgency_moves_the_arrival_clock(estate, unit, categories, staff):
     t0 = timezone.now()
     repair = make_repair(estate, unit, categories["wall"], staff["frontdesk"], t0)
