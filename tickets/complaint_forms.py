@@ -177,6 +177,12 @@ class GradeForm(forms.Form):
         label=_("Forwarded or referred to"), max_length=100, required=False
     )
 
+    def __init__(self, *args, grades=None, **kwargs):
+        """`grades`: the grades this user may choose (services.complaints.grades_allowed)."""
+        super().__init__(*args, **kwargs)
+        if grades is not None:
+            self.fields["grade"].choices = [c for c in Complaint.Grade.choices if c[0] in grades]
+
 
 class ReportUpForm(forms.Form):
     reported_to = forms.MultipleChoiceField(

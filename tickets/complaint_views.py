@@ -217,7 +217,8 @@ def complaint_detail(request, pk: int):
             "report_to": [Role(r).label for r in crules.REPORT_TO.get(grade, ())],
             "reported_to_labels": [Role(r).label for r in complaint.reported_to],
             "grade_form": cf.GradeForm(
-                initial={"grade": grade or complaint.proposed_grade, "referred_to": ""}
+                initial={"grade": grade or complaint.proposed_grade, "referred_to": ""},
+                grades=services.grades_allowed(complaint, request.user),
             ),
             "report_form": cf.ReportUpForm(
                 initial={"reported_to": list(crules.REPORT_TO.get(grade, ()))}

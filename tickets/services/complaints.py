@@ -396,6 +396,15 @@ def _tell_the_ladder(complaint: Complaint, at) -> None:
     )
 
 
+def grades_allowed(complaint: Complaint, actor) -> list[str]:
+    """The grades `actor` may give `complaint` now: a major (or upgraded) complaint is lowered
+    only by the quality department or the general manager."""
+    locked_high = complaint.grade == Complaint.Grade.MAJOR or complaint.upgraded_at is not None
+    if locked_high and not has_role(actor, *DOWNGRADE_ROLES):
+        return [Complaint.Grade.MAJOR]
+    return list(Complaint.Grade.values)
+
+
 @transaction.atomic
 def complaint_grade(
     *,
@@ -423,8 +432,7 @@ def complaint_grade(
         )
     if not auto:
         require_desk(actor)
-        lowering = complaint.grade == Complaint.Grade.MAJOR or complaint.upgraded_at is not None
-        if lowering and grade != Complaint.Grade.MAJOR and not has_role(actor, *DOWNGRADE_ROLES):
+        if grade not in grades_allowed(complaint, actor):
             raise PermissionDenied(
                 _(
                     "Only the quality department or the general manager may lower the grade of a "

@@ -7,6 +7,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -293,3 +294,23 @@ def test_every_screen_renders_in_both_languages(client, make_complaint, staff):
             response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 200, (language, url)
             assert word.lower() in response.content.decode().lower(), (language, url)
+
+
+@pytest.mark.django_db
+def test_grade_form_offers_only_the_grades_the_user_may_give(
+    client, make_complaint, staff, frontdesk_client
+):
+    complaint = make_complaint()
+    services.complaint_grade(
+        complaint_id=complaint.pk, grade="major", reason="媒体已介入", actor=staff["frontdesk"]
+    )
+    url = reverse("tickets:complaint-detail", args=[complaint.pk])
+    page = frontdesk_client.get(url).content.decode()
+    assert 'value="major"' in page and 'value="minor"' not in page  # only upward for the desk
+    client.force_login(staff["quality"])
+    page = client.get(url).content.decode()
+    assert 'value="major"' in page and 'value="minor"' in page  # quality may lower it
+    with pytest.raises(PermissionDenied):
+        services.complaint_grade(
+            complaint_id=complaint.pk, grade="minor", reason="核实后降级", actor=staff["frontdesk"]
+        )
