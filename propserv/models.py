@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -346,6 +347,14 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @classmethod
+    def in_estate(cls, estate, code: str) -> Unit | None:
+        """The unit of `estate` with this code (as typed: surrounding spaces ignored), or None.
+        Ordered by pk: .first() would otherwise sort by the model's ordering (estate name, code),
+        joining the estate for a lookup that finds one row at most."""
+        code = code.strip()
+        return cls.objects.filter(estate=estate, code=code).order_by("pk").first() if code else None
+
 
 class ResidentQuerySet(EstateScopedQuerySet):
     def current(self, on: dt.date | None = None):
@@ -450,9 +459,43 @@ class TimelineEvent(models.Model):
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    subject_field = ""  # set by each subclass: its foreign key to the record of this timeline
+
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    @classmethod
+    def record(
+        cls,
+        subject,
+        *,
+        action: str,
+        actor=None,
+        at=None,
+        from_status: str = "",
+        to_status: str = "",
+        note: str = "",
+        data=None,
+        actor_label: str = "",
+        **fields,
+    ):
+        """Append one event to `subject`'s timeline. `actor` None (or anonymous) is the system or
+        a resident, named by `actor_label`; `fields` are the subclass's own columns."""
+        from propserv.access import staff_or_none  # access imports this module
+
+        return cls.objects.create(
+            **{cls.subject_field: subject},
+            at=at or timezone.now(),
+            actor=staff_or_none(actor),
+            actor_label=actor_label,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            data=data or {},
+            **fields,
+        )
 
     @property
     def actor_name(self) -> str:

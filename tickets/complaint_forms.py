@@ -120,7 +120,7 @@ class ComplaintForm(forms.Form):
         code = self.cleaned_data["unit_code"].strip()
         if not code:
             return None
-        unit = Unit.objects.filter(estate=self.estate, code=code).first()
+        unit = Unit.in_estate(self.estate, code)
         if unit is None:
             raise forms.ValidationError(
                 _("There is no unit %(code)s in this estate.") % {"code": code}

@@ -196,7 +196,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
         unit_code = data.pop("unit", "") or ""
         data["unit"] = None
         if unit_code:
-            data["unit"] = Unit.objects.filter(estate=estate, code=unit_code).first()
+            data["unit"] = Unit.in_estate(estate, unit_code)
             if data["unit"] is None:
                 raise serializers.ValidationError(
                     {

@@ -160,41 +160,26 @@ class RepairSerializer(serializers.ModelSerializer):
 # directly from two .values() queries. RepairSerializer remains the documented schema;
 # tests/tickets/test_repairs_api.py checks that the two outputs stay identical.
 
-REPAIR_COLUMNS = (
-    "id",
-    "tracking_code",
-    "estate_code",
-    "unit_code",
-    "location",
-    "reporter_name",
-    "reporter_phone",
-    "channel",
-    "category_code",
-    "urgent",
-    "urgency_reason",
-    "difficulty",
-    "description",
-    "preferred_visit_at",
-    "status",
-    "received_at",
-    "technician_username",
-    "dispatched_at",
-    "arrived_at",
-    "started_at",
-    "completed_at",
-    "closed_at",
-    "hold_reason",
-    "hold_until",
-    "cancel_reason",
-    "chargeable",
-    "quoted_amount",
-    "consent_at",
-    "labour_minutes",
-    "materials",
-    "fee",
-    "signed_by",
-    "reopen_count",
-)
+# The related rows' codes, read by scalar subqueries rather than joins: the same index lookups,
+# but PostgreSQL takes ~2 ms to plan a five-table join, longer than it takes to run it.
+RELATED_CODES = {"estate": "code", "unit": "code", "category": "code", "technician": "username"}
+_DATETIMES = {
+    f.name for f in Repair._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
+}
+_DECIMALS = {
+    f.name for f in Repair._meta.concrete_fields if f.get_internal_type() == "DecimalField"
+}
+# (column of the row, output name, conversion) for each of RepairSerializer's fields that is
+# read from the row ("number" and "deadlines" are built from the id).
+_OUTPUT = [
+    (
+        f"{name}_{RELATED_CODES[name]}" if name in RELATED_CODES else name,
+        name,
+        "datetime" if name in _DATETIMES else "decimal" if name in _DECIMALS else "",
+    )
+    for name in RepairSerializer.Meta.fields
+    if name not in ("number", "deadlines")
+]
 DEADLINE_COLUMNS = (
     "object_id",
     "kind",
@@ -208,55 +193,30 @@ DEADLINE_COLUMNS = (
     "escalation_level",
     "provisional",
 )
-# The codes of related rows, read by scalar subqueries rather than joins: the same index lookups,
-# but PostgreSQL takes ~2 ms to plan a five-table join, longer than it takes to run it.
-RELATED_CODES = {  # column: (foreign key, field of the related row) — the key is the output name
-    "estate_code": ("estate", "code"),
-    "unit_code": ("unit", "code"),
-    "category_code": ("category", "code"),
-    "technician_username": ("technician", "username"),
-}
-_DATETIMES = {
-    f.name for f in Repair._meta.concrete_fields if f.get_internal_type() == "DateTimeField"
-}
-_DECIMALS = {
-    f.name for f in Repair._meta.concrete_fields if f.get_internal_type() == "DecimalField"
-}
-# (column, output name, conversion) for every column after "id", in RepairSerializer's order.
-_OUTPUT = [
-    (
-        column,
-        RELATED_CODES[column][0] if column in RELATED_CODES else column,
-        "datetime" if column in _DATETIMES else "decimal" if column in _DECIMALS else "",
-    )
-    for column in REPAIR_COLUMNS[1:]
-]
 
 
 def repair_row(repair: Repair) -> dict:
     """The `repair_rows` row of a repair already in memory (just created: no need to re-read it)."""
     row = {}
-    for column in REPAIR_COLUMNS:
-        if column in RELATED_CODES:
-            foreign_key, field = RELATED_CODES[column]
-            related = getattr(repair, foreign_key)
-            row[column] = getattr(related, field) if related is not None else None
-        else:
-            row[column] = getattr(repair, column)
+    for column, name, _conversion in _OUTPUT:
+        value = getattr(repair, name)
+        if name in RELATED_CODES and value is not None:
+            value = getattr(value, RELATED_CODES[name])
+        row[column] = value
     return row
 
 
 def repair_rows(queryset):
     """`queryset` as the .values() rows `represent_repairs` takes (the list paginates these)."""
     codes = {
-        column: Subquery(
-            Repair._meta.get_field(foreign_key)
-            .related_model.objects.filter(pk=OuterRef(f"{foreign_key}_id"))
+        f"{name}_{field}": Subquery(
+            Repair._meta.get_field(name)
+            .related_model.objects.filter(pk=OuterRef(f"{name}_id"))
             .values(field)
         )
-        for column, (foreign_key, field) in RELATED_CODES.items()
+        for name, field in RELATED_CODES.items()
     }
-    return queryset.values(*(c for c in REPAIR_COLUMNS if c not in RELATED_CODES), **codes)
+    return queryset.values(*(c for c, name, _ in _OUTPUT if name not in RELATED_CODES), **codes)
 
 
 def represent_repairs(rows, user, now=None) -> list[dict]:
@@ -275,14 +235,14 @@ def represent_repairs(rows, user, now=None) -> list[dict]:
             deadlines[d["object_id"]].append(_deadline_dict(d, now, tz))
     out = []
     for row in rows:
-        item = {"id": row["id"], "number": Repair.number_of(row["id"])}
-        for column, key, conversion in _OUTPUT:
+        item = {"id": row["id"], "number": Repair.number_of(row["id"])}  # RepairSerializer's order
+        for column, name, conversion in _OUTPUT:
             value = row[column]
             if conversion == "datetime":
                 value = _iso(value, tz)
             elif conversion == "decimal":
                 value = _decimal(value)
-            item[key] = value
+            item[name] = value
         if not show_phones:
             item["reporter_phone"] = mask_phone(item["reporter_phone"])
         item["deadlines"] = deadlines[row["id"]]
@@ -348,7 +308,7 @@ class RepairCreateSerializer(serializers.Serializer):
         unit_code = data.pop("unit", "") or ""
         data["unit"] = None
         if unit_code:
-            data["unit"] = Unit.objects.filter(estate=estate, code=unit_code).order_by("pk").first()
+            data["unit"] = Unit.in_estate(estate, unit_code)
             if data["unit"] is None:
                 raise serializers.ValidationError(
                     {

@@ -33,6 +33,7 @@ def visit_convert_to_complaint(
     """One step, pre-filled from the entry; both keep the link; idempotent."""
     from tickets.services import complaints as complaint_services
     from visits import services
+    from visits.models import VisitEvent
 
     now = now or timezone.now()
     visit = services._locked_visit(visit_id)
@@ -65,7 +66,7 @@ def visit_convert_to_complaint(
         )
     visit.complaint = complaint
     visit.save(update_fields=["complaint"])
-    services._visit_event(
+    VisitEvent.record(
         visit,
         action="to_complaint",
         actor=actor,

@@ -21,9 +21,7 @@ STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.WEB]
 
 
 def _unit_of(estate, code: str) -> Unit:
-    # order_by("pk"): .first() would otherwise sort by the model's ordering (estate name, code),
-    # joining the estate for a lookup that finds one row at most.
-    unit = Unit.objects.filter(estate=estate, code=code.strip()).order_by("pk").first()
+    unit = Unit.in_estate(estate, code)
     if unit is None:
         raise ValidationError(
             _("There is no unit %(code)s in this estate.") % {"code": code.strip()},

@@ -209,6 +209,7 @@ def event_action_label(action: str) -> str:
 class VisitEvent(TimelineEvent):
     """The entry's timeline: received, note, ownership moves, conversions, resolved, called back."""
 
+    subject_field = "visit"
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="events")
 
     class Meta(TimelineEvent.Meta):
@@ -358,6 +359,8 @@ class Defect(models.Model):
 
 
 class DefectEvent(TimelineEvent):
+    subject_field = "defect"
+
     defect = models.ForeignKey(Defect, on_delete=models.PROTECT, related_name="events")
     round = models.PositiveSmallIntegerField()
 

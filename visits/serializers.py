@@ -98,7 +98,7 @@ class VisitCreateSerializer(serializers.Serializer):
         if estate is None:
             raise serializers.ValidationError({"estate": [_("Unknown estate.")]})
         code = data.pop("unit").strip()
-        unit = Unit.objects.filter(estate=estate, code=code).first() if code else None
+        unit = Unit.in_estate(estate, code)
         if code and unit is None:
             raise serializers.ValidationError(
                 {"unit": [_("There is no such unit in this estate.")]}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propserv import access
-from propserv.access import has_role, staff_or_none
+from propserv.access import has_role
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
 from propserv.models import Estate, Resident, Role, Unit
 from propserv.notifications import notify, staff_with_role
@@ -67,12 +67,6 @@ def _check_received_at(received_at, now) -> None:
 
 
 # --- the reception log ---------------------------------------------------------------------------
-
-
-def _visit_event(visit, *, action, actor, at, note="", data=None) -> VisitEvent:
-    return VisitEvent.objects.create(
-        visit=visit, at=at, actor=staff_or_none(actor), action=action, note=note, data=data or {}
-    )
 
 
 def _locked_visit(visit_id: int) -> Visit:
@@ -147,9 +141,9 @@ def visit_create(
         visit.callback_note = _("Resolved on the spot with the resident.")
     visit.full_clean()
     visit.save()
-    _visit_event(visit, action="received", actor=actor, at=now, note=visit.summary)
+    VisitEvent.record(visit, action="received", actor=actor, at=now, note=visit.summary)
     if resolved_on_spot:
-        _visit_event(visit, action="closed", actor=actor, at=now, note=visit.resolution)
+        VisitEvent.record(visit, action="closed", actor=actor, at=now, note=visit.resolution)
     elif promised_answer_at is not None:
         deadline_open(
             subject=visit,
@@ -179,7 +173,7 @@ def visit_add_note(*, visit_id: int, actor, note: str, now=None) -> Visit:
     visit = _locked_visit(visit_id)
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
-    _visit_event(visit, action="note", actor=actor, at=now, note=note.strip())
+    VisitEvent.record(visit, action="note", actor=actor, at=now, note=note.strip())
     return visit
 
 
@@ -197,7 +191,7 @@ def visit_resolve(*, visit_id: int, actor, resolution: str, now=None) -> Visit:
         resolution.strip(),
     )
     visit.save(update_fields=["status", "resolved_at", "resolution"])
-    _visit_event(visit, action="resolved", actor=actor, at=now, note=visit.resolution)
+    VisitEvent.record(visit, action="resolved", actor=actor, at=now, note=visit.resolution)
     deadline_meet(subject=visit, kind=rules.ANSWER, at=now)
     return visit
 
@@ -217,7 +211,7 @@ def visit_record_callback(*, visit_id: int, actor, note: str = "", now=None) -> 
         note.strip()[:500],
     )
     visit.save(update_fields=["status", "called_back_at", "callback_note"])
-    _visit_event(visit, action="called_back", actor=actor, at=now, note=visit.callback_note)
+    VisitEvent.record(visit, action="called_back", actor=actor, at=now, note=visit.callback_note)
     return visit
 
 
@@ -227,7 +221,7 @@ def _set_owner(visit: Visit, to_user, *, actor, at, reason: str, data=None) -> N
     before = visit.owner
     visit.owner = to_user
     visit.save(update_fields=["owner"])
-    _visit_event(
+    VisitEvent.record(
         visit,
         action="owner_changed",
         actor=actor,
@@ -299,7 +293,7 @@ def visit_convert_to_repair(
     )
     visit.repair = repair
     visit.save(update_fields=["repair"])
-    _visit_event(
+    VisitEvent.record(
         visit,
         action="to_repair",
         actor=actor,
@@ -321,7 +315,7 @@ def visit_pm_note(*, visit_id: int, actor, now=None) -> Visit:
         return visit
     visit.pm_noted_at, visit.pm_noted_by = now, actor
     visit.save(update_fields=["pm_noted_at", "pm_noted_by"])
-    _visit_event(visit, action="pm_noted", actor=actor, at=now)
+    VisitEvent.record(visit, action="pm_noted", actor=actor, at=now)
     return visit
 
 
@@ -368,7 +362,7 @@ def handover_create(*, estate, actor, members=(), note: str = "", now=None) -> H
         [HandoverItem(handover=handover, visit=v, from_owner=v.owner) for v in visits]
     )
     for visit in visits:
-        _visit_event(
+        VisitEvent.record(
             visit, action="handed_over", actor=actor, at=now, data={"handover": handover.pk}
         )
     settings_row = estate.service_settings
@@ -438,15 +432,15 @@ def handover_acknowledge(*, handover_id: int, actor, now=None) -> Handover:
 
 
 def _defect_event(defect, *, action, actor, at, before="", note="") -> None:
-    DefectEvent.objects.create(
-        defect=defect,
-        at=at,
-        actor=staff_or_none(actor),
+    DefectEvent.record(
+        defect,
         action=action,
-        round=defect.round,
+        actor=actor,
+        at=at,
         from_status=before,
         to_status=defect.status,
         note=note,
+        round=defect.round,
     )
 
 
@@ -500,7 +494,7 @@ def defect_create(
     )
     _defect_event(defect, action="created", actor=actor, at=now, note=defect.description)
     if visit is not None:
-        _visit_event(visit, action="to_defect", actor=actor, at=now, note=defect.number)
+        VisitEvent.record(visit, action="to_defect", actor=actor, at=now, note=defect.number)
     _open_send_deadline(defect, now)
     return defect
 

@@ -352,6 +352,7 @@ class ComplaintExtension(models.Model):
 class ComplaintEvent(TimelineEvent):
     """The timeline: who did what, when, from which status (or grade) to which. Append-only."""
 
+    subject_field = "complaint"
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
 
     class Meta(TimelineEvent.Meta):

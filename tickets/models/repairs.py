@@ -316,6 +316,7 @@ class RepairPhoto(models.Model):
 class RepairEvent(TimelineEvent):
     """The repair's timeline. Append-only."""
 
+    subject_field = "repair"
     ACTION_LABELS = {
         "created": _("logged"),
         "urgency": _("urgency changed"),

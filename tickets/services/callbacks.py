@@ -23,7 +23,14 @@ from propserv.models import Resident, Role
 from propserv.notifications import notify, staff_with_role
 from tickets import complaint_rules as crules
 from tickets import rules as repair_rules
-from tickets.models import Callback, CallbackAttempt, Complaint, RepairEvent, SecondHandling
+from tickets.models import (
+    Callback,
+    CallbackAttempt,
+    Complaint,
+    ComplaintEvent,
+    RepairEvent,
+    SecondHandling,
+)
 from tickets.services import complaints as complaint_services
 from tickets.services import repairs as repair_services
 
@@ -31,16 +38,9 @@ from tickets.services import repairs as repair_services
 def _ticket_event(callback: Callback, *, action: str, actor, at, note: str = "", data=None):
     """The callback's steps also go on the repair's or complaint's own timeline."""
     if callback.repair_id:
-        RepairEvent.objects.create(
-            repair_id=callback.repair_id,
-            at=at,
-            actor=staff_or_none(actor),
-            action=action,
-            note=note,
-            data=data or {},
-        )
+        RepairEvent.record(callback.repair, action=action, actor=actor, at=at, note=note, data=data)
     else:
-        complaint_services.event(
+        ComplaintEvent.record(
             callback.complaint, action=action, actor=actor, at=at, note=note, data=data
         )
 
@@ -328,7 +328,7 @@ def callback_complete(
     callback.completed_by = staff_or_none(actor)
     callback.save()
     deadline_meet(subject=complaint, kind=crules.CALLBACK, at=at)
-    complaint_services.event(
+    ComplaintEvent.record(
         complaint,
         action="called_back",
         actor=actor,

@@ -73,31 +73,6 @@ class TransitionError(RepairTransitionError):
         Exception.__init__(self, message)
 
 
-def event(
-    complaint: Complaint,
-    *,
-    action: str,
-    actor=None,
-    at=None,
-    from_status="",
-    to_status="",
-    note="",
-    data=None,
-    actor_label="",
-) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
-        at=at or timezone.now(),
-        actor=staff_or_none(actor),
-        actor_label=actor_label,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        data=data or {},
-    )
-
-
 def locked(complaint_id: int) -> Complaint:
     return (
         Complaint.objects.select_for_update(of=("self",))
@@ -111,7 +86,7 @@ def move(complaint: Complaint, to: str, *, actor, at, action: str, note="", data
         raise TransitionError(complaint, to)
     before = complaint.status
     complaint.status = to
-    event(
+    ComplaintEvent.record(
         complaint,
         action=action,
         actor=actor,
@@ -225,7 +200,7 @@ def complaint_create(
     data = {"proposed_grade": proposal.grade, "reasons": list(proposal.reasons)}
     if received_at < now - dt.timedelta(minutes=1):
         data["backdated_from"] = now.isoformat()
-    event(
+    ComplaintEvent.record(
         complaint,
         action="created",
         actor=actor,
@@ -285,7 +260,7 @@ def _detect_repeat(complaint: Complaint, *, same_matter_as, settings_row, at) ->
     complaint.repeat_flagged = count >= settings_row.repeat_complaint_count
     complaint.save(update_fields=["same_matter_as", "repeat_count", "repeat_flagged"])
     if complaint.repeat_flagged:
-        event(
+        ComplaintEvent.record(
             complaint,
             action="repeat",
             at=at,
@@ -488,7 +463,7 @@ def complaint_grade(
             complaint.upgraded_at = at
             fields.append("upgraded_at")
         complaint.save(update_fields=fields)
-        event(
+        ComplaintEvent.record(
             complaint,
             action="auto_upgraded" if auto else "regraded",
             actor=actor,
@@ -527,7 +502,7 @@ def complaint_report_up(
         complaint.reported_up_at = at
         fields.append("reported_up_at")
     complaint.save(update_fields=fields)
-    event(
+    ComplaintEvent.record(
         complaint,
         action="reported_up",
         actor=actor,
@@ -583,7 +558,7 @@ def complaint_reply(
     if counts and complaint.first_reply_at is None:
         complaint.first_reply_at = at
         complaint.save(update_fields=["first_reply_at"])
-    event(
+    ComplaintEvent.record(
         complaint,
         action="replied",
         actor=actor,
@@ -704,7 +679,7 @@ def complaint_extend(
         approved_by=actor,
         approved_at=at,
     )
-    event(
+    ComplaintEvent.record(
         complaint,
         action="extended",
         actor=actor,
@@ -732,7 +707,7 @@ def complaint_assign_owner(*, complaint_id: int, owner, actor, at=None) -> Compl
     before = complaint.owner
     complaint.owner = owner
     complaint.save(update_fields=["owner"])
-    event(
+    ComplaintEvent.record(
         complaint,
         action="owner",
         actor=actor,

@@ -40,31 +40,6 @@ class TransitionError(Exception):
         )
 
 
-def _event(
-    repair: Repair,
-    *,
-    action: str,
-    actor=None,
-    at=None,
-    from_status="",
-    to_status="",
-    note="",
-    data=None,
-    actor_label="",
-):
-    return RepairEvent.objects.create(
-        repair=repair,
-        at=at or timezone.now(),
-        actor=staff_or_none(actor),
-        actor_label=actor_label,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        data=data or {},
-    )
-
-
 def _locked(repair_id: int) -> Repair:
     return (
         Repair.objects.select_for_update(of=("self",))
@@ -113,7 +88,7 @@ def _move(repair: Repair, to: str, *, actor, at, action: str, note: str = "", da
         raise TransitionError(repair, to)
     before = repair.status
     repair.status = to
-    _event(
+    RepairEvent.record(
         repair,
         action=action,
         actor=actor,
@@ -193,7 +168,7 @@ def repair_create(
     data = {}
     if received_at < now - dt.timedelta(minutes=1):
         data["backdated_from"] = now.isoformat()
-    _event(
+    RepairEvent.record(
         repair,
         action="created",
         actor=actor,
@@ -243,7 +218,9 @@ def repair_set_urgency(*, repair_id: int, urgent: bool, reason: str, actor, now=
         raise ValidationError({"reason": _("Say why the urgency is changed.")})
     repair.urgent, repair.urgency_reason = urgent, reason.strip()
     repair.save(update_fields=["urgent", "urgency_reason"])
-    _event(repair, action="urgency", actor=actor, at=now, note=reason, data={"urgent": urgent})
+    RepairEvent.record(
+        repair, action="urgency", actor=actor, at=now, note=reason, data={"urgent": urgent}
+    )
     arrival = Deadline.objects.for_subject(repair).open().filter(kind=rules.ARRIVAL).first()
     if arrival and arrival.rule.get("unit") == "minutes":
         deadline_reschedule(
@@ -355,7 +332,7 @@ def repair_quote(*, repair_id: int, lines: list[tuple[int, Decimal]], actor, at=
     RepairChargeLine.objects.bulk_create(new_lines)
     repair.chargeable, repair.quoted_amount = True, total
     repair.save(update_fields=["chargeable", "quoted_amount"])
-    _event(
+    RepairEvent.record(
         repair,
         action="quoted",
         actor=actor,
@@ -381,7 +358,7 @@ def repair_record_consent(*, repair_id: int, resident_name: str, actor, at=None)
         raise ValidationError({"resident_name": _("Who agreed to the price?")})
     repair.consent_at, repair.consent_by = at, resident_name.strip()
     repair.save(update_fields=["consent_at", "consent_by"])
-    _event(
+    RepairEvent.record(
         repair,
         action="consent",
         actor=actor,
