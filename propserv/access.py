@@ -1,90 +1,52 @@
-"""Roles and what they may see. Roles are Django groups named by propserv.models.Role values."""
+"""The check every public service makes before it changes anything: does the actor work for the
+record's estate, and hold a role that may do this? (docs/architecture.md, "Roles and checks").
+
+A stranger to the estate is refused with `NotAllowed(conceal=True)` (a 404: the record's existence
+is not confirmed); a colleague without the role gets a plain `NotAllowed` (403).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
-from propserv.models import Estate, Role
-
-# Roles that phone residents back and so need whole numbers (DOMAIN.md §1: confidentiality).
-PHONE_ROLES = {Role.FRONT_DESK, Role.AREA_ADMIN, Role.SUPERVISOR, Role.PROJECT_MANAGER}
-MANAGER_ROLES = {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.GM}
-
-
-def user_roles(user) -> set[str]:
-    if user is None or not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_propserv_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._propserv_roles = cached
-    return cached
+from propserv.errors import NotAllowed
+from propserv.models import estate_ids_of
+from propserv.roles import has_role
 
 
-def remember_scope(user, *, roles, estate_ids) -> None:
-    """Keep the roles and estate ids read along with `user` (by the API's token authentication)
-    on this user object, so that this request asks the database for them no more."""
-    user._propserv_roles = set(roles)
-    user._propserv_estate_ids = list(estate_ids)
+def works_for(user, estate) -> bool:
+    """Whether `user` is an active staff member of `estate` (superusers work for every estate)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    estate_id = getattr(estate, "pk", estate)
+    return user.is_superuser or estate_id in estate_ids_of(user)
 
 
-def has_role(user, *roles: str) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or bool(user_roles(user) & set(roles)))
-    )
+def may(user, estate, roles) -> bool:
+    """The question `check_actor` answers, for pages deciding what to offer."""
+    return works_for(user, estate) and has_role(user, roles)
 
 
-def can_see_phones(user) -> bool:
-    return has_role(user, *PHONE_ROLES)
+def check_actor(actor, *, estate, roles, message=None) -> None:
+    """Raise unless `actor` works for `estate` and holds one of `roles` (a role set)."""
+    if not works_for(actor, estate):
+        raise NotAllowed(conceal=True)
+    if not has_role(actor, roles):
+        raise NotAllowed(message or _("Your role may not do this."))
 
 
-def is_manager(user) -> bool:
-    return has_role(user, *MANAGER_ROLES)
-
-
-def estates_for(user):
-    return Estate.objects.for_user(user)
-
-
-def current_estate(request):
-    """The estate the user works in now (?estate=CODE, else the first of theirs)."""
-    estates = estates_for(request.user).order_by("name")
-    code = request.GET.get("estate") or request.POST.get("estate")
-    return (estates.filter(code=code).first() if code else None) or estates.first()
-
-
-def staff_of(estate, *roles: str):
-    """Active staff of `estate` (holding any of `roles`, when given), by name."""
-    from django.contrib.auth import get_user_model
-
+def staff_of(estate, *roles):
+    """Active staff of `estate` (holding any of `roles` — names or role sets — when given)."""
     qs = get_user_model().objects.filter(is_active=True, staff__estates=estate)
     if roles:
-        qs = qs.filter(groups__name__in=list(roles))
-    return qs.distinct().order_by("first_name", "username")
+        names: set[str] = set()
+        for role in roles:
+            names.update((role,) if isinstance(role, str) else role)
+        qs = qs.filter(groups__name__in=sorted(names))
+    return qs.distinct().order_by("first_name", "username", "pk")
 
 
 def staff_or_none(actor):
     """The acting staff user, or None for the system or an anonymous resident."""
     return actor if actor is not None and actor.is_authenticated else None
-
-
-class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """A view for some roles only; superusers always pass."""
-
-    roles: tuple[str, ...] = ()
-
-    def test_func(self) -> bool:
-        return has_role(self.request.user, *self.roles)
-
-
-def safe_next(request, candidate: str | None, fallback: str) -> str:
-    """`candidate` when it is a path on this site (no open redirect via ?next=), else `fallback`."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback

@@ -1,10 +1,12 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import messages, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from propserv.deadlines import deadlines_recompute
 from propserv.models import (
     Building,
     CalendarDay,
@@ -34,10 +36,6 @@ class EstateAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         """Changed numbers (arrival minutes, callback hours…) apply to the clocks already running."""
         super().save_related(request, form, formsets, change)
-        from django.db import transaction
-
-        from propserv.deadlines import deadlines_recompute
-
         estate = form.instance
         transaction.on_commit(lambda: deadlines_recompute(estate=Estate.objects.get(pk=estate.pk)))
 

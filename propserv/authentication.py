@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from propserv.access import remember_scope
 from propserv.models import StaffProfile
+from propserv.roles import remember_scope
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "propserv.settings")
 
@@ -13,8 +14,6 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def schedule_periodic_tasks(sender, **kwargs):
-    from django.conf import settings
-
     sender.add_periodic_task(
         settings.BEAT_HEARTBEAT_SECONDS,
         sender.signature("propserv.heartbeat"),
@@ -26,6 +25,9 @@ def schedule_periodic_tasks(sender, **kwargs):
         name="deadline sweep",
         # A sweep queued while the worker was away is stale: the next one does its work.
         expires=settings.DEADLINE_SWEEP_SECONDS * 10,
+    )
+    sender.add_periodic_task(
+        60, sender.signature("propserv.redeliver_notifications"), name="notification retry"
     )
     sender.add_periodic_task(600, sender.signature("tickets.upgrade_complaints"))  # 1-month upgrade
     sender.add_periodic_task(3600, sender.signature("tickets.complaint_reports"))  # month summary

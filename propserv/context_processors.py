@@ -1,5 +1,6 @@
-from propserv.access import is_manager, user_roles
 from propserv.models import Notification
+from propserv.registry import registry
+from propserv.roles import is_manager, user_roles
 from propserv.workdays import years_needing_confirmation
 
 
@@ -11,6 +12,7 @@ def shell(request):
     manager = is_manager(user) or user.is_superuser
     return {
         "roles": user_roles(user),
+        "nav_entries": registry.nav_for(user),
         "is_manager": manager,
         "unread_count": Notification.objects.filter(recipient=user).unread().count(),
         "provisional_years": list(years_needing_confirmation().values_list("year", flat=True))

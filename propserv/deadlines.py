@@ -1,8 +1,10 @@
-"""The deadline engine shared by every module (DESIGN.md "Deadlines").
+"""The deadline engine shared by every module (docs/architecture.md, "Deadlines").
 
-Modules register a DeadlinePolicy per kind (who is warned, who hears about each escalation level,
-what the rule is under the estate's current settings), open deadlines with `deadline_open` and
-stamp them with `deadline_meet`. The Celery beat task `propserv.sweep_deadlines` calls `sweep()`
+Modules register a DeadlinePolicy per kind in their AppConfig.ready (`registry.add_deadline_policy`):
+the policy owns the whole ladder — the rule under the estate's current settings, the warning share,
+the escalation step, the top level and who hears about each level. Opening a clock and recomputing
+it both ask the policy, so no other code ever patches a row's step or levels. Modules open
+deadlines with `deadline_open` and stamp them with `deadline_meet`. The Celery beat task `propserv.sweep_deadlines` calls `sweep()`
 every few seconds; the unique (deadline, level) constraint plus row locks make every warning and
 escalation happen exactly once whatever the number of sweeps, beats or redeliveries.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -19,17 +22,31 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from propserv.access import staff_of
 from propserv.deadline_rules import compute_due, next_check, warn_moment
 from propserv.inserts import insert_new
-from propserv.models import Deadline, DeadlineEscalation, EstateSettings, Notification, Role
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Deadline, DeadlineEscalation, EstateSettings, Notification
+from propserv.notifications import notify
+from propserv.registry import registry
+from propserv.roles import Role
 from propserv.workdays import WorkCalendar, calendar_changed
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Ladder:
+    """How a clock climbs: warning at `warn_percent` % of the allowed time, the breach (level 1),
+    then one level every `step` up to `top_level`."""
+
+    warn_percent: int
+    step: dt.timedelta
+    top_level: int
+
+
 class DeadlinePolicy:
-    """Who hears what, for one kind of deadline. Subclass per kind and `register()` it."""
+    """Who hears what, for one kind of deadline. Subclass per kind and register an instance with
+    `registry.add_deadline_policy` in the app's AppConfig.ready."""
 
     kind = ""
     label = ""
@@ -55,10 +72,10 @@ class DeadlinePolicy:
         if level == 0:
             return [
                 *self.assignees(deadline),
-                *staff_with_role(deadline.estate, *self.warning_roles),
+                *staff_of(deadline.estate, *self.warning_roles),
             ]
         roles = self.escalation_roles.get(level, ())
-        return list(staff_with_role(deadline.estate, *roles)) if roles else []
+        return list(staff_of(deadline.estate, *roles)) if roles else []
 
     def message(self, deadline: Deadline, level: int) -> tuple[str, str]:
         what = f"{self.label or deadline.kind}: {self.subject_label(deadline)}"
@@ -74,17 +91,18 @@ class DeadlinePolicy:
         """The rule under the estate's current settings (None: leave this deadline as it is)."""
         return None
 
-
-POLICIES: dict[str, DeadlinePolicy] = {}
-
-
-def register(policy_class: type[DeadlinePolicy]) -> type[DeadlinePolicy]:
-    POLICIES[policy_class.kind] = policy_class()
-    return policy_class
+    def ladder(self, estate_settings: EstateSettings) -> Ladder:
+        """The ladder under the estate's current settings. The default: the estate's warning
+        share and escalation step, up to the highest level that has recipients."""
+        return Ladder(
+            warn_percent=estate_settings.deadline_warn_percent,
+            step=dt.timedelta(minutes=estate_settings.escalation_step_minutes),
+            top_level=max(self.escalation_roles, default=1),
+        )
 
 
 def policy_for(kind: str) -> DeadlinePolicy:
-    return POLICIES.get(kind) or DeadlinePolicy()
+    return registry.deadline_policies.get(kind) or DeadlinePolicy()
 
 
 # --- writing deadlines ------------------------------------------------------------------------
@@ -118,14 +136,14 @@ def deadlines_open(
     one statement; a kind whose clock is already running keeps that clock. Returns {kind: row}."""
     now = now or timezone.now()
     settings_row = estate.service_settings
-    step = dt.timedelta(minutes=settings_row.escalation_step_minutes)
     started_local = timezone.localtime(started_at)
     content_type = ContentType.objects.get_for_model(subject)
     calendar = WorkCalendar()
     opened = {}
     for kind, rule in rules.items():
+        ladder = policy_for(kind).ladder(settings_row)
         due_at, provisional = compute_due(rule, started_local, calendar)
-        warn_at = warn_moment(started_at, due_at, settings_row.deadline_warn_percent)
+        warn_at = warn_moment(started_at, due_at, ladder.warn_percent)
         deadline = Deadline(
             estate=estate,
             content_type=content_type,
@@ -134,7 +152,8 @@ def deadlines_open(
             started_at=started_at,
             due_at=due_at,
             warn_at=warn_at,
-            escalation_step=step,
+            escalation_step=ladder.step,
+            max_escalation_level=ladder.top_level,
             working_days=rule["unit"] == "working_days",
             provisional=provisional,
             rule=rule,
@@ -146,8 +165,8 @@ def deadlines_open(
             due_at=due_at,
             breached_at=None,
             level=0,
-            max_level=deadline.max_escalation_level,
-            step=step,
+            max_level=ladder.top_level,
+            step=ladder.step,
         )
         opened[kind] = deadline
     # One statement: the partial unique constraint (one open clock per subject and kind) skips
@@ -183,19 +202,20 @@ def deadline_cancel(*, subject, kind: str | None = None, at: dt.datetime) -> int
 def deadline_reschedule(
     *, deadline: Deadline, rule: dict, now: dt.datetime | None = None
 ) -> Deadline:
-    """Recompute an open, not yet breached deadline from its start under a new rule (and the
-    estate's current warning share and escalation step)."""
+    """Recompute an open, not yet breached deadline from its start under a new rule and its
+    policy's ladder under the estate's current settings."""
     now = now or timezone.now()
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if not deadline.is_open or deadline.breached_at:
         return deadline  # a breach that happened stays on record
-    settings_row = deadline.estate.service_settings
+    ladder = policy_for(deadline.kind).ladder(deadline.estate.service_settings)
     due_at, provisional = compute_due(rule, timezone.localtime(deadline.started_at), WorkCalendar())
     deadline.rule = rule
     deadline.due_at = due_at
     deadline.provisional = provisional
-    deadline.warn_at = warn_moment(deadline.started_at, due_at, settings_row.deadline_warn_percent)
-    deadline.escalation_step = dt.timedelta(minutes=settings_row.escalation_step_minutes)
+    deadline.warn_at = warn_moment(deadline.started_at, due_at, ladder.warn_percent)
+    deadline.escalation_step = ladder.step
+    deadline.max_escalation_level = ladder.top_level
     deadline.next_check_at = next_check(
         now=now,
         warn_at=deadline.warn_at,
@@ -213,6 +233,7 @@ def deadline_reschedule(
             "provisional",
             "warn_at",
             "escalation_step",
+            "max_escalation_level",
             "next_check_at",
         ]
     )

@@ -1,62 +1,70 @@
-"""Sending notifications: every channel named in settings.NOTIFICATION_CHANNELS gets each one.
+"""Sending notifications: the in-app bell and every outside channel (e-mail now, SMS or WeCom
+later, named in settings.NOTIFICATION_CHANNELS).
 
-The in-app row is written inside the caller's transaction (with a dedupe key, so the same event
-never reaches the same person twice); the other channels (e-mail now, SMS or WeCom later) are
-handed the saved rows after commit, so a rolled-back change never sends anything.
+The in-app row is written inside the caller's transaction, with a dedupe key so the same event
+never reaches the same person twice. Outside channels never run inside a request or the deadline
+sweep: after commit the new rows' ids are handed to the Celery task `propserv.deliver_notifications`,
+which claims each row under a row lock and stamps `delivered_at` in the same transaction as the
+send — a duplicate task finds the row claimed or stamped and sends nothing; a worker killed
+mid-send rolls back, and the redelivered task (acks_late) or the beat's retry sends it. When the
+broker cannot be reached the rows are delivered inline instead. See docs/architecture.md,
+"Notifications".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from propserv.inserts import insert_new
-from propserv.models import Notification, Role
+from propserv.models import Notification
 
 logger = logging.getLogger(__name__)
 
+DELIVER_TASK = "propserv.deliver_notifications"
+# Delivery attempts before a row is left for a person to look at (the bell still has it).
+MAX_ATTEMPTS = 5
+
 
 class Channel:
-    """A delivery channel. `deliver` runs after commit with the in-app rows just created."""
+    """An outside delivery channel. `deliver` sends one notification or raises."""
 
-    def deliver(self, notifications: list[Notification]) -> None:
+    def deliver(self, note: Notification) -> None:
         raise NotImplementedError
 
 
 class InAppChannel(Channel):
-    """The bell: the rows themselves are the in-app notification; nothing more to do."""
+    """The bell: the row itself is the in-app notification; nothing more to do."""
 
-    def deliver(self, notifications: list[Notification]) -> None:
+    def deliver(self, note: Notification) -> None:
         return None
 
 
 class EmailChannel(Channel):
-    def deliver(self, notifications: list[Notification]) -> None:
-        for note in notifications:
-            address = note.recipient.email
-            if not address:
-                continue
-            link = f"{settings.SITE_URL.rstrip('/')}{note.url}" if note.url else ""
-            try:
-                send_mail(
-                    f"[PropServ] {note.title}",
-                    f"{note.body}\n\n{link}".strip(),
-                    settings.DEFAULT_FROM_EMAIL,
-                    [address],
-                )
-            except Exception:  # a mail outage must not undo the business change; the bell has it
-                logger.exception("e-mail notification %s to %s failed", note.pk, address)
+    def deliver(self, note: Notification) -> None:
+        address = note.recipient.email
+        if not address:
+            return
+        link = f"{settings.SITE_URL.rstrip('/')}{note.url}" if note.url else ""
+        send_mail(
+            f"[PropServ] {note.title}",
+            f"{note.body}\n\n{link}".strip(),
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
 
 
-def _channels() -> list[Channel]:
-    return [import_string(path)() for path in settings.NOTIFICATION_CHANNELS]
+def _outside_channels() -> list[Channel]:
+    channels = [import_string(path)() for path in settings.NOTIFICATION_CHANNELS]
+    return [c for c in channels if not isinstance(c, InAppChannel)]
 
 
 def notify(
@@ -89,25 +97,66 @@ def notify(
     created = insert_new(list(rows.values()), key=("recipient_id",))
     if created:
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _deliver(ids))
+        transaction.on_commit(lambda: schedule_delivery(ids), robust=True)
     return created
 
 
-def _deliver(ids: list[int]) -> None:
-    notes = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
+def schedule_delivery(ids: list[int]) -> None:
+    """Hand the rows to a worker; deliver them here when the broker cannot be reached."""
+    if not _outside_channels():
+        Notification.objects.filter(pk__in=ids, delivered_at__isnull=True).update(
+            delivered_at=timezone.now()
+        )
+        return
+    try:
+        current_app.send_task(DELIVER_TASK, args=[ids], retry=False)
+    except Exception:  # the broker is down: the change is committed, so deliver now
+        logger.warning("broker unreachable; delivering notifications %s inline", ids)
+        deliver(ids)
+
+
+def deliver(ids: Iterable[int]) -> int:
+    """Deliver each undelivered row of `ids` once; returns how many were sent now."""
+    sent = 0
+    channels = _outside_channels()
     with translation.override(settings.LANGUAGE_CODE):
-        for channel in _channels():
-            channel.deliver(notes)
+        for pk in ids:
+            sent += _deliver_one(pk, channels)
+    return sent
 
 
-def staff_with_role(estate, *roles: str):
-    """Active staff of `estate` holding any of `roles` (group names from Role)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=list(roles), staff__estates=estate)
-        .distinct()
+def _deliver_one(pk: int, channels: list[Channel]) -> int:
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=pk, delivered_at__isnull=True)
+            .first()
+        )
+        if note is None:  # delivered already, being delivered by another worker, or gone
+            return 0
+        try:
+            for channel in channels:
+                channel.deliver(note)
+        except Exception:
+            logger.exception("notification %s could not be delivered", pk)
+            Notification.objects.filter(pk=pk).update(delivery_attempts=note.delivery_attempts + 1)
+            return 0
+        note.delivered_at = timezone.now()
+        note.delivery_attempts += 1
+        note.save(update_fields=["delivered_at", "delivery_attempts"])
+        return 1
+
+
+def undelivered_ids(now: dt.datetime | None = None, older_than_seconds: int = 60) -> list[int]:
+    """Rows a lost task or an outage left undelivered (retried by beat)."""
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(
+            delivered_at__isnull=True,
+            delivery_attempts__lt=MAX_ATTEMPTS,
+            created_at__lte=now - dt.timedelta(seconds=older_than_seconds),
+        )
         .order_by("pk")
+        .values_list("pk", flat=True)[:500]
     )
-
-
-__all__ = ["Channel", "EmailChannel", "InAppChannel", "Role", "notify", "staff_with_role"]

@@ -1,4 +1,9 @@
-"""API plumbing shared by every app: pagination, error bodies, estate scoping."""
+"""API plumbing shared by every app: pagination, error bodies, estate scoping.
+
+`exception_handler` is the one place the API maps a service's refusal: `ValidationError` → 400,
+`InvalidTransition` → 409, `NotAllowed` → 403 (404 when it conceals the record), every body
+{"error": {"code", "message", "fields"}}. Views just call services and let refusals propagate.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from propserv.errors import InvalidTransition, NotAllowed
 
 
 class DefaultCursorPagination(CursorPagination):
@@ -31,14 +38,22 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Every error body: {"error": {"code", "message", "fields"}}."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, InvalidTransition):
+        exc = Conflict(detail=str(exc.message), code=exc.code)
+    elif isinstance(exc, NotAllowed):
+        exc = (
+            exceptions.NotFound()
+            if exc.conceal
+            else exceptions.PermissionDenied(detail=str(exc.message), code=exc.code)
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

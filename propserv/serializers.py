@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from propserv.access import can_see_phones
-from propserv.models import Building, Estate, Resident, Unit, mask_phone
+from propserv.models import Building, Estate, Resident, Unit
+from propserv.phones import phone_for
 
 
 class EstateSerializer(serializers.ModelSerializer):
@@ -48,9 +48,7 @@ class ResidentSerializer(serializers.ModelSerializer):
 
     def get_phone(self, obj) -> str:
         request = self.context.get("request")
-        if request is not None and can_see_phones(request.user):
-            return obj.phone
-        return mask_phone(obj.phone)
+        return phone_for(getattr(request, "user", None), obj.phone)
 
 
 class CalendarDaySerializer(serializers.Serializer):

@@ -158,6 +158,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "propserv@localhost")
+# A mail server that accepts and never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 
 # Channels every notification goes through; SMS or WeCom plug in here by dotted path.
 NOTIFICATION_CHANNELS = env_list(

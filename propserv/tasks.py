@@ -5,6 +5,8 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
+from propserv import deadlines, notifications
+
 HEARTBEAT_KEY = "propserv:beat-heartbeat"
 
 
@@ -18,6 +20,22 @@ def heartbeat() -> None:
     name="propserv.sweep_deadlines", ignore_result=True, acks_late=True, reject_on_worker_lost=True
 )
 def sweep_deadlines() -> int:
-    from propserv.deadlines import sweep
+    return deadlines.sweep()
 
-    return sweep()
+
+@shared_task(
+    name=notifications.DELIVER_TASK, ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def deliver_notifications(ids: list[int]) -> int:
+    return notifications.deliver(ids)
+
+
+@shared_task(
+    name="propserv.redeliver_notifications",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def redeliver_notifications() -> int:
+    """Beat's safety net: rows whose task was lost (or whose channel failed) are tried again."""
+    return notifications.deliver(notifications.undelivered_ids())

@@ -18,11 +18,11 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from propserv.access import estates_for
 from propserv.forms import CalendarDayForm, ImportForm
 from propserv.imports import ImportFailed, import_rows, read_table
 from propserv.models import Notification
 from propserv.tasks import HEARTBEAT_KEY
+from propserv.web import estates_for
 from propserv.workdays import (
     WorkCalendar,
     calendar_confirm_year,

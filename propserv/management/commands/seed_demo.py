@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from propserv.models import Building, Estate, Resident, Role, StaffProfile, Unit
+from propserv.models import Building, Estate, Resident, StaffProfile, Unit
+from propserv.roles import Role
 from propserv.workdays import ensure_year
 
 DEMO_ESTATE = "CUIHU"

@@ -1,21 +1,13 @@
-"""The shared core: estates, buildings, units, residents, staff and their estates, per-estate
-service settings, the working-day calendar, notifications and deadlines.
-
-Every later module (repairs, complaints, callbacks, keys, fees, renovation, hand-over) hangs its
-records off an Estate and, where it has a clock, off a Deadline row.
-"""
+"""Estates and what is in them: per-estate service settings, buildings, units, residents, and
+the staff who work for each estate. Every module hangs its records off an Estate."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -23,36 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from propserv.deadline_rules import deadline_state
-
-# A mainland mobile (11 digits from 13–19), a landline with its area code, or a local 7–8 digit
-# number. The whole number: 1380013800 (a digit short) is refused.
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|[2-9]\d{6,7})$")
-
-
-def phone_validator(value: str) -> None:
-    """A function, not a RegexValidator, so that tightening the rule needs no migration."""
-    if value and not PHONE_RE.match(value):
-        raise ValidationError(
-            _(
-                "Enter a mainland mobile number (11 digits starting with 1) or a landline such as 0755-12345678."
-            ),
-            code="invalid_phone",
-        )
-
-
-class Role(models.TextChoices):
-    """Staff roles; each is a Django group of the same name."""
-
-    FRONT_DESK = "frontdesk", _("Front-desk receptionist")
-    AREA_ADMIN = "area_admin", _("Area administrator")
-    SUPERVISOR = "supervisor", _("Customer-service supervisor")
-    PROJECT_MANAGER = "project_manager", _("Project manager")
-    QUALITY = "quality", _("Quality department")
-    GM = "gm", _("General manager")
-    TECHNICIAN = "technician", _("Technician")
-    PATROL = "patrol", _("Patrol guard")
-    FINANCE = "finance", _("Finance")
+from propserv.phones import mask_phone, phone_validator
 
 
 class EstateQuerySet(models.QuerySet):
@@ -358,8 +321,6 @@ class Unit(models.Model):
 
 class ResidentQuerySet(EstateScopedQuerySet):
     def current(self, on: dt.date | None = None):
-        from django.utils import timezone
-
         on = on or timezone.localdate()
         return self.filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=on))
 
@@ -411,17 +372,6 @@ class Resident(models.Model):
         return mask_phone(self.phone)
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to confirm with the caller, not enough to copy. A shorter (local or
-    landline) number keeps only its last two digits, or it would show nearly whole."""
-    digits = phone or ""
-    if len(digits) >= 11:
-        return f"{digits[:3]}****{digits[-4:]}"
-    if len(digits) <= 2:
-        return "*" * len(digits)
-    return "*" * (len(digits) - 2) + digits[-2:]
-
-
 class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
@@ -437,303 +387,3 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
-
-
-# --- Timelines ---------------------------------------------------------------------------------
-
-
-class TimelineEvent(models.Model):
-    """Base of every record's timeline (a repair's, a complaint's…): who did what, when, from which
-    state to which. Append-only: corrections are new events."""
-
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(
-        max_length=64, blank=True, help_text="who, when not a staff login"
-    )
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    subject_field = ""  # set by each subclass: its foreign key to the record of this timeline
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "id"]
-
-    @classmethod
-    def record(
-        cls,
-        subject,
-        *,
-        action: str,
-        actor=None,
-        at=None,
-        from_status: str = "",
-        to_status: str = "",
-        note: str = "",
-        data=None,
-        actor_label: str = "",
-        **fields,
-    ):
-        """Append one event to `subject`'s timeline. `actor` None (or anonymous) is the system or
-        a resident, named by `actor_label`; `fields` are the subclass's own columns."""
-        from propserv.access import staff_or_none  # access imports this module
-
-        return cls.objects.create(
-            **{cls.subject_field: subject},
-            at=at or timezone.now(),
-            actor=staff_or_none(actor),
-            actor_label=actor_label,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            data=data or {},
-            **fields,
-        )
-
-    @property
-    def actor_name(self) -> str:
-        if self.actor_id:
-            return self.actor.get_full_name() or self.actor.get_username()
-        return self.actor_label
-
-
-# --- Working-day calendar ----------------------------------------------------------------------
-
-
-class CalendarYear(models.Model):
-    """Where a year's holidays came from, and whether an admin has confirmed a provisional year."""
-
-    class Source(models.TextChoices):
-        OFFICIAL = "official", _("Official (State Council notice)")
-        RULES = "rules", _("Computed from holiday rules")
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    source = models.CharField(max_length=16, choices=Source.choices)
-    provisional = models.BooleanField(default=False)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["year"]
-        verbose_name = _("calendar year")
-        verbose_name_plural = _("calendar years")
-
-    def __str__(self) -> str:
-        return str(self.year)
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a statutory holiday or a 调休 working weekend day."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("Statutory holiday")
-        WORKDAY = "workday", _("Adjusted working day (调休)")
-
-    date = models.DateField(primary_key=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    name = models.CharField(max_length=64, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
-
-    @property
-    def is_working_day(self) -> bool:
-        return self.kind == self.Kind.WORKDAY
-
-
-# --- Notifications ------------------------------------------------------------------------------
-
-
-class NotificationQuerySet(models.QuerySet):
-    def unread(self):
-        return self.filter(read_at__isnull=True)
-
-
-class Notification(models.Model):
-    class Level(models.TextChoices):
-        INFO = "info", _("Information")
-        WARNING = "warning", _("Warning")
-        ALERT = "alert", _("Alert")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    estate = models.ForeignKey(
-        Estate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    level = models.CharField(max_length=16, choices=Level.choices, default=Level.INFO)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    # The same event never notifies the same person twice (a second sweep, a redelivered task).
-    dedupe_key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = NotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"],
-                condition=~Q(dedupe_key=""),
-                name="notification_once_per_event",
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-# --- Deadlines ----------------------------------------------------------------------------------
-
-
-class DeadlineQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(met_at__isnull=True, cancelled_at__isnull=True)
-
-    def for_subject(self, obj):
-        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-
-    def for_model(self, model):
-        """Deadlines of any `model` subject (narrow further with object_id__in=…)."""
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
-
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(estate__in=estate_ids_of(user))
-
-
-class Deadline(models.Model):
-    """A promise with a clock, owned by any record (a repair, a complaint, a key loan…).
-
-    The row is the source of truth; the Celery beat sweep (propserv.deadlines.sweep) reads rows
-    whose `next_check_at` has passed through a partial index and moves them on: warning, breach,
-    escalation levels. `kind` names the DeadlinePolicy that decides who hears about it.
-    """
-
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="deadlines")
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    kind = models.CharField(_("kind"), max_length=48)
-    started_at = models.DateTimeField(_("counts from"))
-    due_at = models.DateTimeField(_("due"))
-    warn_at = models.DateTimeField(_("warning at"), null=True, blank=True)
-    warned_at = models.DateTimeField(_("warned"), null=True, blank=True)
-    met_at = models.DateTimeField(_("met"), null=True, blank=True)
-    breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-    max_escalation_level = models.PositiveSmallIntegerField(default=2)
-    escalation_step = models.DurationField(default=dt.timedelta(minutes=30))
-    # When the sweep must look at this row next; NULL once nothing more can happen.
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    # Working-day deadlines that count over a provisional calendar year say so.
-    working_days = models.BooleanField(default=False)
-    provisional = models.BooleanField(_("provisional calendar"), default=False)
-    # The inputs of the rule that computed due_at, so a policy or calendar change can recompute it.
-    rule = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = DeadlineQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_at"]
-        verbose_name = _("deadline")
-        verbose_name_plural = _("deadlines")
-        indexes = [
-            models.Index(
-                fields=["next_check_at"],
-                condition=Q(next_check_at__isnull=False),
-                name="deadline_sweep",
-            ),
-            models.Index(fields=["content_type", "object_id"], name="deadline_subject"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(due_at__gte=models.F("started_at")), name="deadline_due_after_start"
-            ),
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "kind"],
-                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
-                name="deadline_one_open_per_kind",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} due {self.due_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.met_at is None and self.cancelled_at is None
-
-    @property
-    def label(self) -> str:
-        """What staff call this clock (from the policy registered for its kind)."""
-        from propserv.deadlines import policy_for  # the engine imports this module
-
-        return str(policy_for(self.kind).label or self.kind)
-
-    def state(self, now: dt.datetime) -> str:
-        """green / amber / red / met / met-late / cancelled, as the boards colour it."""
-        return deadline_state(
-            now=now,
-            due_at=self.due_at,
-            warn_at=self.warn_at,
-            warned_at=self.warned_at,
-            met_at=self.met_at,
-            breached_at=self.breached_at,
-            cancelled_at=self.cancelled_at,
-        )
-
-
-class DeadlineEscalation(models.Model):
-    """One row per (deadline, level): level 0 is the warning, 1.. the breach escalations.
-
-    The unique constraint is what makes a second sweep, a second beat or a redelivered task harmless:
-    only the transaction that inserts the row sends the notifications for it.
-    """
-
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
-    level = models.PositiveSmallIntegerField()
-    at = models.DateTimeField()
-    notified = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["deadline", "level"]
-        constraints = [
-            models.UniqueConstraint(fields=["deadline", "level"], name="deadline_level_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.deadline_id} level {self.level}"

@@ -1,0 +1,41 @@
+"""The shared core's models, one module per family. Import them from here (`propserv.models`)."""
+
+from propserv.models.calendar import CalendarDay, CalendarYear
+from propserv.models.deadlines import Deadline, DeadlineEscalation, DeadlineQuerySet
+from propserv.models.estates import (
+    Building,
+    Estate,
+    EstateQuerySet,
+    EstateScopedQuerySet,
+    EstateSettings,
+    Resident,
+    ResidentQuerySet,
+    StaffProfile,
+    Unit,
+    estate_ids_of,
+)
+from propserv.models.notifications import Notification, NotificationQuerySet
+from propserv.models.timelines import TimelineEvent
+from propserv.phones import phone_validator  # old migrations name it here
+
+__all__ = [
+    "Building",
+    "CalendarDay",
+    "CalendarYear",
+    "Deadline",
+    "DeadlineEscalation",
+    "DeadlineQuerySet",
+    "Estate",
+    "EstateQuerySet",
+    "EstateScopedQuerySet",
+    "EstateSettings",
+    "Notification",
+    "NotificationQuerySet",
+    "Resident",
+    "ResidentQuerySet",
+    "StaffProfile",
+    "TimelineEvent",
+    "Unit",
+    "estate_ids_of",
+    "phone_validator",
+]

@@ -1,0 +1,121 @@
+"""Who is who: the staff roles and the role sets named by purpose, in one place.
+
+A role is a Django group of the same name. Services check the actor's role and estate themselves
+(`propserv.access.check_actor`), so web pages, the API, the admin and tasks all get the same rule;
+pages ask the same sets (through each app's `allowed_actions`) so they only offer what the service
+would accept. The sets are written from what each role does at the desk (docs/domain.md, "Who
+works here"), not from the code that uses them. Nothing here touches the database but the
+actor's own groups.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django group of the same name."""
+
+    FRONT_DESK = "frontdesk", _("Front-desk receptionist")
+    AREA_ADMIN = "area_admin", _("Area administrator")
+    SUPERVISOR = "supervisor", _("Customer-service supervisor")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    QUALITY = "quality", _("Quality department")
+    GM = "gm", _("General manager")
+    TECHNICIAN = "technician", _("Technician")
+    PATROL = "patrol", _("Patrol guard")
+    FINANCE = "finance", _("Finance")
+
+
+R = Role
+
+# --- shared by every app ------------------------------------------------------------------------
+# The people who staff the customer-service desk: log contacts, open tickets, dispatch, lend keys,
+# publish notices, take over a shift's open items.
+DESK = frozenset({R.FRONT_DESK, R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
+# Managers who review figures and take escalations.
+MANAGERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER, R.QUALITY, R.GM})
+# Every office role (all but the field staff and finance).
+OFFICE = DESK | MANAGERS
+# They phone residents back, so they see whole numbers; everyone else sees 138****5678.
+PHONE_VIEWERS = DESK
+# Changes who owns a reception entry outside a shift handover; withdraws a notice.
+DESK_LEADS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
+
+# --- tickets: repairs, complaints, callbacks ----------------------------------------------------
+# Open, dispatch, put on hold, cancel a repair; the technician acts on their own job only.
+REPAIR_DESK = DESK
+# Call a resident back after a repair (not the technician who did the job).
+REPAIR_CALLERS = DESK
+# Work a complaint: record it, grade it, reply, add notes, report it upward.
+COMPLAINT_HANDLERS = OFFICE
+# May grade a complaint at all (the grade rules narrow which grades each may give).
+CAN_GRADE_COMPLAINTS = OFFICE
+# Lower a complaint already graded major or important.
+CAN_DOWNGRADE_COMPLAINTS = frozenset({R.QUALITY, R.GM})
+# Receive a complaint reported upward.
+COMPLAINT_REPORT_TARGETS = MANAGERS
+# Make complaint callbacks and run second handlings after a dissatisfied callback.
+CALLBACK_CALLERS = frozenset({R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
+
+# --- visits: reception, handover, notices, registers --------------------------------------------
+RECEPTION = DESK
+NOTICE_APPROVERS = frozenset({R.PROJECT_MANAGER})
+PRAISE_READERS = frozenset({R.PROJECT_MANAGER})
+INCIDENT_CLOSERS = MANAGERS
+
+# --- keys -----------------------------------------------------------------------------------------
+# Everyone who needs to know where a key is.
+KEY_VIEWERS = DESK | frozenset({R.PATROL, R.QUALITY, R.GM})
+# Register, lend and take back keys.
+KEY_DESK = DESK
+# Inspect a unit after a contractor's loan, and vacant units.
+KEY_INSPECTORS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
+# Approve a loan longer than the estate's limit.
+KEY_LOAN_APPROVERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
+# Keep the cabinet: receive entrusted keys from the front desk.
+KEY_CUSTODIANS = frozenset({R.AREA_ADMIN, R.SUPERVISOR})
+
+# --- fees, inspections (to come) -----------------------------------------------------------------
+CASHIERS = frozenset({R.FINANCE, R.FRONT_DESK})
+FEE_MANAGERS = frozenset({R.FINANCE, R.PROJECT_MANAGER})
+PATROLLERS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
+
+
+def user_roles(user) -> set[str]:
+    """The role names of `user` (read once per request and remembered on the user object)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_propserv_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._propserv_roles = cached
+    return cached
+
+
+def remember_scope(user, *, roles, estate_ids) -> None:
+    """Keep the roles and estate ids read along with `user` (by the API's token authentication)
+    on this user object, so that this request asks the database for them no more."""
+    user._propserv_roles = set(roles)
+    user._propserv_estate_ids = list(estate_ids)
+
+
+def has_role(user, *roles) -> bool:
+    """Whether `user` holds any of `roles` (role names or role sets); superusers always do."""
+    wanted: set[str] = set()
+    for role in roles:
+        wanted.update((role,) if isinstance(role, str) else role)
+    return (
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or bool(user_roles(user) & wanted))
+    )
+
+
+def can_see_phones(user) -> bool:
+    return has_role(user, PHONE_VIEWERS)
+
+
+def is_manager(user) -> bool:
+    return has_role(user, MANAGERS)
