@@ -27,7 +27,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from bench.lib import say
-from propserv.models import Building, Estate, Role, StaffProfile, Unit
+from propserv.models import Building, Estate, StaffProfile, Unit
+from propserv.roles import Role
 from tickets.demo import ensure_reference_data
 from tickets.models import Repair, RepairCategory
 

@@ -31,7 +31,8 @@ from django.db import connection, transaction
 from django.test import Client
 
 from bench.lib import HOST, Context, ms, row, say
-from propserv.models import Building, Estate, Resident, Role, StaffProfile, Unit
+from propserv.models import Building, Estate, Resident, StaffProfile, Unit
+from propserv.roles import Role
 from tickets.demo import ensure_reference_data
 
 ESTATE_CODE = "VBENCH"

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from propserv.deadlines import DeadlinePolicy, register
-from propserv.models import Deadline, Role
+from propserv.deadlines import DeadlinePolicy
+from propserv.models import Deadline
+from propserv.roles import Role
 
 LOAN_RETURN = "key.loan_return"
 
@@ -30,7 +31,6 @@ def configure_loan_deadline(deadline: Deadline) -> Deadline:
     return deadline
 
 
-@register
 class KeyLoanReturnPolicy(DeadlinePolicy):
     kind = LOAN_RETURN
     label = gettext_lazy("Key loan")
@@ -83,3 +83,7 @@ class KeyLoanReturnPolicy(DeadlinePolicy):
             _("On loan to %(name)s since %(lent)s, due back at %(due)s and still not returned.")
             % what,
         )
+
+
+# Registered in the app's AppConfig.ready (propserv.registry).
+POLICIES = [KeyLoanReturnPolicy]

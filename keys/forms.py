@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from keys.models import Key, KeyIncident
 from keys.permissions import APPROVE_ROLES, CUSTODIAN_ROLES, DESK_ROLES
 from propserv.access import staff_of
-from propserv.models import Role
+from propserv.roles import Role
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

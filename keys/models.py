@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from propserv.models import Estate, EstateScopedQuerySet, Resident, Unit, phone_validator
+from propserv.models import Estate, EstateScopedQuerySet, Resident, Unit
+from propserv.phones import phone_validator
 
 USER = settings.AUTH_USER_MODEL
 ID_LAST4_HELP = _("Last 4 characters of the identity card, e.g. 123X.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role
-from propserv.models import Estate, Role
+from propserv.models import Estate
+from propserv.roles import Role, has_role
 
 # Everyone who needs to know where a key is.
 VIEW_ROLES = (

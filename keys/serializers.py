@@ -3,8 +3,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from keys.models import Key, KeyEvent, KeyLoan
-from propserv.access import can_see_phones, estates_for
-from propserv.models import Estate, mask_phone
+from propserv.models import Estate
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
+from propserv.web import estates_for
 
 
 class OpenLoanSerializer(serializers.ModelSerializer):

@@ -43,9 +43,12 @@ from keys.permissions import (
     require,
     works_for,
 )
+from propserv.access import staff_of
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
-from propserv.models import Resident, Role, Unit, phone_validator
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Resident, Unit
+from propserv.notifications import notify
+from propserv.phones import phone_validator
+from propserv.roles import Role
 from propserv.workdays import WorkCalendar
 
 ID_LAST4_RE = re.compile(r"^\d{3}[\dXx]$")
@@ -887,7 +890,7 @@ def loan_return(*, loan: KeyLoan, count, actor, at: dt.datetime | None = None) -
     deadline_meet(subject=loan, kind=LOAN_RETURN, at=at)
     if loan.is_contractor:
         notify(
-            staff_with_role(key.estate, Role.PATROL),
+            staff_of(key.estate, Role.PATROL),
             title=_("Inspect unit %(unit)s after a contractor's key loan") % {"unit": key.opens},
             body=_(
                 "%(name)s returned key %(tag)s. The loan closes when the unit passes the inspection."

@@ -56,8 +56,10 @@ from keys.models import (
     VacantInspection,
 )
 from keys.permissions import DESK_ROLES, INSPECT_ROLES, VIEW_ROLES, has_role
-from propserv.access import can_see_phones, estates_for
-from propserv.models import Unit, mask_phone
+from propserv.models import Unit
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
+from propserv.web import estates_for
 
 
 def keys_view(*roles):

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from propserv.models import Role
+from propserv.roles import Role
 from tests.factories import EstateFactory, UnitFactory, make_staff
 
 PASSWORD = "pw-12345678"

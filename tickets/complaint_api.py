@@ -15,9 +15,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from propserv.access import estates_for
 from propserv.models import Deadline
 from propserv.rest import Conflict, DefaultCursorPagination, EstateScopedViewSetMixin
+from propserv.web import estates_for
 from tickets import complaint_serializers as s
 from tickets.models import Callback, Complaint, SecondHandling
 from tickets.services import callbacks as callback_services

@@ -7,7 +7,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from propserv.models import Role, Unit
+from propserv.models import Unit
+from propserv.roles import Role
 from tickets.models import CallbackAttempt, Channel, Complaint, ComplaintReply
 from tickets.services.complaints import REPORTABLE_ROLES
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from propserv.models import Role
+from propserv.roles import Role
 
 # Deadline kinds (Deadline.kind) of complaints and callbacks.
 REPLY = "complaint.reply"

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from propserv.access import can_see_phones
-from propserv.models import Resident, Unit, mask_phone
+from propserv.models import Resident, Unit
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
 from tickets.models import (
     Callback,
     CallbackAttempt,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from propserv.deadlines import DeadlinePolicy, register
-from propserv.models import Role
-from propserv.notifications import staff_with_role
+from propserv.access import staff_of
+from propserv.deadlines import DeadlinePolicy
+from propserv.roles import Role
 from tickets import complaint_rules as crules
 
 
@@ -35,10 +35,9 @@ class ComplaintPolicy(DeadlinePolicy):
         roles = ladder[complaint.grade]
         if level == 1:
             roles = (*roles, Role.SUPERVISOR)
-        return [*self.assignees(deadline), *staff_with_role(deadline.estate, *roles)]
+        return [*self.assignees(deadline), *staff_of(deadline.estate, *roles)]
 
 
-@register
 class ComplaintReplyPolicy(ComplaintPolicy):
     kind = crules.REPLY
     label = _("Complaint reply")
@@ -47,7 +46,6 @@ class ComplaintReplyPolicy(ComplaintPolicy):
         return crules.reply_rule(settings=estate_settings)
 
 
-@register
 class ComplaintReportPolicy(ComplaintPolicy):
     kind = crules.REPORT
     label = _("Complaint report-up")
@@ -59,7 +57,6 @@ class ComplaintReportPolicy(ComplaintPolicy):
         return crules.report_rule(grade=complaint.grade, settings=estate_settings)
 
 
-@register
 class ComplaintHandlePolicy(ComplaintPolicy):
     kind = crules.HANDLE
     label = _("Complaint handling")
@@ -71,7 +68,6 @@ class ComplaintHandlePolicy(ComplaintPolicy):
         return crules.handle_rule(grade=complaint.grade, settings=estate_settings)
 
 
-@register
 class ComplaintCallbackPolicy(ComplaintPolicy):
     kind = crules.CALLBACK
     label = _("Complaint callback")
@@ -90,7 +86,6 @@ class ComplaintCallbackPolicy(ComplaintPolicy):
         return crules.callback_rule(settings=estate_settings)
 
 
-@register
 class SecondHandlingPolicy(DeadlinePolicy):
     kind = crules.SECOND_HANDLING
     label = _("Second handling after a dissatisfied callback")
@@ -107,3 +102,13 @@ class SecondHandlingPolicy(DeadlinePolicy):
         if second is None or second.ticket is None:
             return super().subject_label(deadline)
         return str(second.ticket)
+
+
+# Registered in the app's AppConfig.ready (propserv.registry).
+POLICIES = [
+    ComplaintReplyPolicy,
+    ComplaintReportPolicy,
+    ComplaintHandlePolicy,
+    ComplaintCallbackPolicy,
+    SecondHandlingPolicy,
+]

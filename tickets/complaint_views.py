@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, current_estate, is_manager, safe_next, user_roles
 from propserv.deadlines import policy_for
-from propserv.models import Deadline, Role, mask_phone
+from propserv.models import Deadline
+from propserv.phones import mask_phone
+from propserv.roles import Role, can_see_phones, is_manager, user_roles
+from propserv.web import current_estate, safe_next
 from tickets import complaint_forms as cf
 from tickets import complaint_rules as crules
 from tickets import reports

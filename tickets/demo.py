@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from propserv.models import Resident, Role, StaffProfile, Unit
+from propserv.models import Resident, StaffProfile, Unit
+from propserv.roles import Role
 from tickets.models import PriceItem, Repair, RepairCategory
 
 # (code, name, urgent, major incident) — water, electricity and gas emergencies are urgent.

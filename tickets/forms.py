@@ -3,7 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propserv.access import staff_of
-from propserv.models import Role, Unit
+from propserv.models import Unit
+from propserv.roles import Role
 from tickets.models import Channel, Repair, RepairCategory
 
 

@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from propserv.access import staff_or_none
-from propserv.models import Deadline, Estate, Role, Unit
-from propserv.notifications import notify, staff_with_role
+from propserv.access import staff_of, staff_or_none
+from propserv.models import Deadline, Estate, Unit
+from propserv.notifications import notify
+from propserv.roles import Role
 from tickets import complaint_rules as crules
 from tickets import rules as repair_rules
 from tickets.models import Callback, Complaint, MonthlyComplaintReport, Repair
@@ -473,7 +474,7 @@ def file_report(
             from django.urls import reverse
 
             notify(
-                staff_with_role(estate, Role.PROJECT_MANAGER, Role.SUPERVISOR),
+                staff_of(estate, Role.PROJECT_MANAGER, Role.SUPERVISOR),
                 title=title(data),
                 body=period_label(data),
                 url=f"{reverse('tickets:complaint-report')}?estate={estate.code}&month={data['month']}",

@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from propserv.access import can_see_phones, estates_for
 from propserv.deadline_rules import deadline_state
-from propserv.models import Deadline, Resident, Unit, mask_phone
+from propserv.models import Deadline, Resident, Unit
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
+from propserv.web import estates_for
 from tickets.models import Repair, RepairCategory, RepairEvent
 
 

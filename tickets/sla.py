@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from propserv.deadlines import DeadlinePolicy, register
-from propserv.models import Role
+from propserv.deadlines import DeadlinePolicy
+from propserv.roles import Role
 from tickets import rules
 
 
@@ -22,7 +22,6 @@ class RepairPolicy(DeadlinePolicy):
         return f"{urgent}{repair.number} {repair.category.name} {repair.place}"
 
 
-@register
 class RepairArrivalPolicy(RepairPolicy):
     kind = rules.ARRIVAL
     label = _("Repair arrival")
@@ -34,7 +33,6 @@ class RepairArrivalPolicy(RepairPolicy):
         return rules.arrival_rule(urgent=repair.urgent, settings=estate_settings)
 
 
-@register
 class RepairCompletionPolicy(RepairPolicy):
     kind = rules.COMPLETION
     label = _("Repair completion")
@@ -48,7 +46,6 @@ class RepairCompletionPolicy(RepairPolicy):
         )
 
 
-@register
 class RepairCallbackPolicy(RepairPolicy):
     kind = rules.CALLBACK
     label = _("Repair callback")
@@ -61,3 +58,7 @@ class RepairCallbackPolicy(RepairPolicy):
 
     def current_rule(self, deadline, estate_settings):
         return rules.callback_rule(settings=estate_settings)
+
+
+# Registered in the app's AppConfig.ready (propserv.registry).
+POLICIES = [RepairArrivalPolicy, RepairCompletionPolicy, RepairCallbackPolicy]

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propserv.access import can_see_phones, current_estate, safe_next
-from propserv.models import mask_phone
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
+from propserv.web import current_estate, safe_next
 from tickets import forms as f
 from tickets.models import Repair
 from tickets.services import repairs as services

@@ -17,8 +17,8 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from propserv.access import estates_for
 from propserv.rest import Conflict, EstateScopedViewSetMixin
+from propserv.web import estates_for
 from tickets.services.repairs import TransitionError
 from visits import complaints_bridge, services
 from visits import serializers as s

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from propserv.models import PHONE_RE, Building, Resident, Unit, phone_validator
+from propserv.models import Building, Resident, Unit
+from propserv.phones import PHONE_RE, phone_validator
 from tickets.models import Channel, RepairCategory
 from visits import photos
 from visits.models import Defect, Incident, LostItem, Notice, NoticeCall, Visit

@@ -20,16 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from propserv.models import (
-    Building,
-    Estate,
-    EstateScopedQuerySet,
-    Resident,
-    TimelineEvent,
-    Unit,
-    mask_phone,
-    phone_validator,
-)
+from propserv.models import Building, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
+from propserv.phones import mask_phone, phone_validator
 from tickets.models import Channel, Complaint, Repair
 
 USER = settings.AUTH_USER_MODEL

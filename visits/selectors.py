@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.functions import Reverse
 
-from propserv.access import can_see_phones, estates_for
-from propserv.models import Resident, Unit, mask_phone
+from propserv.models import Resident, Unit
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
+from propserv.web import estates_for
 from tickets.models import Repair
 from visits import rules
 from visits.models import Visit

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from propserv.access import can_see_phones
-from propserv.models import Building, Resident, Unit, mask_phone
+from propserv.models import Building, Resident, Unit
+from propserv.phones import mask_phone
+from propserv.roles import can_see_phones
 from tickets.models import Channel, RepairCategory
 from visits.models import Handover, HandoverItem, Notice, NoticeCall, Visit, VisitEvent
 

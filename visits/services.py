@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propserv import access
-from propserv.access import has_role
+from propserv.access import staff_of
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
-from propserv.models import Estate, Resident, Role, Unit
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Estate, Resident, Unit
+from propserv.notifications import notify
+from propserv.roles import Role, has_role
 from propserv.workdays import WorkCalendar
 from tickets import rules as ticket_rules
 from tickets.models import Channel, Repair
@@ -155,7 +156,7 @@ def visit_create(
         )
     if category in (Visit.Category.PRAISE, Visit.Category.SUGGESTION):
         notify(
-            staff_with_role(estate, Role.PROJECT_MANAGER),
+            staff_of(estate, Role.PROJECT_MANAGER),
             title=_("%(category)s: %(who)s")
             % {"category": visit.get_category_display(), "who": visit.who or visit.number},
             body=visit.summary,
@@ -376,7 +377,7 @@ def handover_create(*, estate, actor, members=(), note: str = "", now=None) -> H
     )
     member_ids = {m.pk for m in members}
     notify(
-        [u for u in staff_with_role(estate, Role.FRONT_DESK) if u.pk not in member_ids],
+        [u for u in staff_of(estate, Role.FRONT_DESK) if u.pk not in member_ids],
         title=_("Shift handover to acknowledge: %(count)s open items") % {"count": len(visits)},
         body=handover.note,
         url=handover.get_absolute_url(),
@@ -748,7 +749,7 @@ def incident_record(
     incident.full_clean()
     incident.save()
     notify(
-        staff_with_role(estate, *MANAGER_ROLES),
+        staff_of(estate, *MANAGER_ROLES),
         title=_("Major incident: %(kind)s at %(where)s")
         % {"kind": incident.get_kind_display(), "where": incident.location},
         body=incident.description,
@@ -849,7 +850,7 @@ def notice_create(
         )
     if kind == Notice.Kind.POSTED:
         notify(
-            staff_with_role(estate, Role.PROJECT_MANAGER),
+            staff_of(estate, Role.PROJECT_MANAGER),
             title=(
                 _("Urgent: approve emergency notice “%(title)s”")
                 if emergency

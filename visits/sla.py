@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from propserv.deadlines import DeadlinePolicy, register
-from propserv.models import Role
+from propserv.deadlines import DeadlinePolicy
+from propserv.roles import Role
 from visits import rules
 
 
-@register
 class AnswerPolicy(DeadlinePolicy):
     """The answer promised to a resident ("leave the time to yourself"): the owner is warned,
     the supervisor hears of a miss, then the project manager."""
@@ -23,7 +22,6 @@ class AnswerPolicy(DeadlinePolicy):
         return [visit.owner] if visit is not None else []
 
 
-@register
 class HandoverAckPolicy(DeadlinePolicy):
     """An unacknowledged shift handover goes to the supervisor."""
 
@@ -35,13 +33,11 @@ class HandoverAckPolicy(DeadlinePolicy):
         return {"unit": "minutes", "amount": estate_settings.handover_ack_minutes}
 
 
-@register
 class DefectSendPolicy(DeadlinePolicy):
     kind = rules.DEFECT_SEND
     label = _("Defect rework form to the developer")
 
 
-@register
 class EmergencyNoticePolicy(DeadlinePolicy):
     kind = rules.EMERGENCY_NOTICE
     label = _("Emergency notice to post")
@@ -50,3 +46,7 @@ class EmergencyNoticePolicy(DeadlinePolicy):
 
     def current_rule(self, deadline, estate_settings):
         return {"unit": "minutes", "amount": estate_settings.emergency_notice_minutes}
+
+
+# Registered in the app's AppConfig.ready (propserv.registry).
+POLICIES = [AnswerPolicy, HandoverAckPolicy, DefectSendPolicy, EmergencyNoticePolicy]

@@ -22,15 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from propserv import access
-from propserv.access import (
-    can_see_phones,
-    current_estate,
-    estates_for,
-    has_role,
-    safe_next,
-    staff_of,
-)
-from propserv.models import Building, Role, mask_phone
+from propserv.access import staff_of
+from propserv.models import Building
+from propserv.phones import mask_phone
+from propserv.roles import Role, can_see_phones, has_role
+from propserv.web import current_estate, estates_for, safe_next
 from tickets.services.repairs import TransitionError
 from visits import complaints_bridge, rules, selectors, services
 from visits import forms as f

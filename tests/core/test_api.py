@@ -8,7 +8,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from propserv.models import mask_phone
+from propserv.phones import mask_phone
 from tests.conftest import PASSWORD, api_as
 from tests.factories import BuildingFactory, ResidentFactory, UnitFactory, make_staff
 

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from propserv.models import Resident, Role, Unit
+from propserv.models import Resident, Unit
+from propserv.roles import Role
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "propserv/locale/zh_Hans/LC_MESSAGES"
 

@@ -9,8 +9,9 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from propserv.access import staff_of
 from propserv.models import Notification
-from propserv.notifications import notify, staff_with_role
+from propserv.notifications import notify
 from tests.factories import make_staff
 
 
@@ -49,9 +50,9 @@ def test_notify_without_key_skips_repeats_in_one_call_and_inactive_users(staff):
 @pytest.mark.django_db
 def test_staff_with_role_is_scoped_to_the_estate(staff, estate, other_estate):
     elsewhere = make_staff("sup2", "supervisor", estates=[other_estate])
-    found = list(staff_with_role(estate, "supervisor", "project_manager"))
+    found = list(staff_of(estate, "supervisor", "project_manager"))
     assert found == [staff["supervisor"], staff["project_manager"]]
-    assert list(staff_with_role(other_estate, "supervisor")) == [elsewhere]
+    assert list(staff_of(other_estate, "supervisor")) == [elsewhere]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from propserv.models import mask_phone, phone_validator
+from propserv.phones import mask_phone, phone_validator
 
 
 @pytest.mark.parametrize(

@@ -16,15 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from propserv.models import (
-    Deadline,
-    Estate,
-    EstateScopedQuerySet,
-    Resident,
-    TimelineEvent,
-    Unit,
-    phone_validator,
-)
+from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
+from propserv.phones import phone_validator
 from tickets.models.repairs import Channel
 
 

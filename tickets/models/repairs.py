@@ -15,15 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from propserv.models import (
-    Deadline,
-    Estate,
-    EstateScopedQuerySet,
-    Resident,
-    TimelineEvent,
-    Unit,
-    phone_validator,
-)
+from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
+from propserv.phones import phone_validator
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 

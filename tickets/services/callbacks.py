@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role, staff_or_none
+from propserv.access import staff_of, staff_or_none
 from propserv.deadlines import deadline_cancel, deadline_meet, deadline_open
-from propserv.models import Resident, Role
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Resident
+from propserv.notifications import notify
+from propserv.roles import Role, has_role
 from tickets import complaint_rules as crules
 from tickets import rules as repair_rules
 from tickets.models import (
@@ -48,12 +49,12 @@ def _ticket_event(callback: Callback, *, action: str, actor, at, note: str = "",
 def default_callers(estate, *, complaint: Complaint | None = None) -> tuple:
     """(who calls, together with): major complaints the project manager; other complaints the
     department supervisor with the area administrator; repairs the area administrator."""
-    admin = staff_with_role(estate, Role.AREA_ADMIN).first()
+    admin = staff_of(estate, Role.AREA_ADMIN).first()
     if complaint is None:
         return admin, None
     if complaint.grade == Complaint.Grade.MAJOR:
-        return staff_with_role(estate, Role.PROJECT_MANAGER).first(), None
-    supervisor = staff_with_role(estate, Role.SUPERVISOR).first()
+        return staff_of(estate, Role.PROJECT_MANAGER).first(), None
+    supervisor = staff_of(estate, Role.SUPERVISOR).first()
     return (supervisor or admin), (admin if supervisor else None)
 
 
@@ -384,8 +385,8 @@ def second_handling_open(*, callback_id: int, actor, at: dt.datetime) -> SecondH
         rule = crules.handle_rule(grade=callback.complaint.grade or "minor", settings=settings_row)
     admin = callback.second_caller if callback.second_caller_id else None
     if admin is None or not admin.groups.filter(name=Role.AREA_ADMIN).exists():
-        admin = staff_with_role(estate, Role.AREA_ADMIN).first()
-    head = staff_with_role(estate, Role.SUPERVISOR).first()
+        admin = staff_of(estate, Role.AREA_ADMIN).first()
+    head = staff_of(estate, Role.SUPERVISOR).first()
     second = SecondHandling(
         estate=estate,
         callback=callback,

@@ -26,10 +26,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role, staff_or_none, user_roles
+from propserv.access import staff_of, staff_or_none
 from propserv.deadlines import deadline_meet, deadline_open, deadline_reschedule
-from propserv.models import Deadline, Resident, Role
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Deadline, Resident
+from propserv.notifications import notify
+from propserv.roles import Role, has_role, user_roles
 from tickets import complaint_rules as crules
 from tickets import rules as repair_rules
 from tickets.models import Complaint, ComplaintEvent, ComplaintExtension, ComplaintReply
@@ -269,7 +270,7 @@ def _detect_repeat(complaint: Complaint, *, same_matter_as, settings_row, at) ->
             data={"count": count, "first": root.pk},
         )
         notify(
-            staff_with_role(complaint.estate, Role.SUPERVISOR, Role.PROJECT_MANAGER),
+            staff_of(complaint.estate, Role.SUPERVISOR, Role.PROJECT_MANAGER),
             title=_("Repeat complaint: %(what)s") % {"what": _label(complaint)},
             body=_("Same matter complained about %(count)s times (first: %(first)s).")
             % {"count": count, "first": root.number},
@@ -360,7 +361,7 @@ def _tell_the_ladder(complaint: Complaint, at) -> None:
     roles = crules.REPORT_TO[complaint.grade]
     level = {"major": "alert", "important": "warning"}.get(complaint.grade, "info")
     notify(
-        staff_with_role(complaint.estate, *roles),
+        staff_of(complaint.estate, *roles),
         title=_("%(grade)s complaint: %(what)s")
         % {"grade": complaint.get_grade_display(), "what": _label(complaint)},
         body=complaint.description,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import has_role, staff_or_none
+from propserv.access import staff_of, staff_or_none
 from propserv.deadlines import (
     deadline_cancel,
     deadline_meet,
@@ -22,8 +22,9 @@ from propserv.deadlines import (
     deadline_reschedule,
     deadlines_open,
 )
-from propserv.models import Deadline, Role
-from propserv.notifications import notify, staff_with_role
+from propserv.models import Deadline
+from propserv.notifications import notify
+from propserv.roles import Role, has_role
 from tickets import rules
 from tickets.models import Callback, PriceItem, Repair, RepairChargeLine, RepairEvent, RepairPhoto
 
@@ -195,7 +196,7 @@ def repair_create(
     )
     if repair.urgent or repair.category.major_incident:
         notify(
-            staff_with_role(estate, Role.FRONT_DESK, Role.SUPERVISOR),
+            staff_of(estate, Role.FRONT_DESK, Role.SUPERVISOR),
             title=_("Urgent repair: %(what)s") % {"what": f"{repair.category.name} {repair.place}"},
             body=repair.description,
             url=repair.get_absolute_url(),
@@ -451,7 +452,7 @@ def repair_complete(
         rule=rules.callback_rule(settings=settings_row),
         now=at,
     )
-    caller = staff_with_role(repair.estate, Role.AREA_ADMIN).first()
+    caller = staff_of(repair.estate, Role.AREA_ADMIN).first()
     Callback.objects.get_or_create(
         repair=repair,
         status=Callback.Status.PENDING,
@@ -580,7 +581,7 @@ def repair_reopen(
         ),
     )
     notify(
-        staff_with_role(repair.estate, Role.AREA_ADMIN, Role.SUPERVISOR),
+        staff_of(repair.estate, Role.AREA_ADMIN, Role.SUPERVISOR),
         title=_("Repair reopened: %(what)s") % {"what": f"{repair.number} {repair.place}"},
         body=reason,
         url=repair.get_absolute_url(),
