@@ -20,6 +20,7 @@ from propserv.models import (
     StaffProfile,
     Unit,
 )
+from propserv.workdays import calendar_confirm_year, calendar_set_day
 
 
 class EstateSettingsInline(admin.StackedInline):
@@ -103,8 +104,6 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Confirm the selected years"))
     def confirm_years(self, request, queryset):
-        from propserv.workdays import calendar_confirm_year
-
         years = list(queryset.values_list("year", flat=True))
         for year in years:
             calendar_confirm_year(year=year, actor=request.user)
@@ -123,13 +122,9 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):
-        from propserv.workdays import calendar_set_day
-
         calendar_set_day(date=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
 
     def delete_model(self, request, obj):
-        from propserv.workdays import calendar_set_day
-
         calendar_set_day(date=obj.date, kind=None, name="", actor=request.user)
 
 

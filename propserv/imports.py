@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from propserv.models import Building, Estate, Resident, Unit, phone_validator
 
@@ -152,8 +153,6 @@ def _read_csv(raw: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(raw: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

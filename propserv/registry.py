@@ -103,6 +103,8 @@ class Registry:
     deadline_kinds: dict[str, str] = field(default_factory=dict)
     deadline_policies: dict[str, Any] = field(default_factory=dict)
     gates: dict[tuple[str, str], Callable[..., None]] = field(default_factory=dict)
+    # app label -> (layer order, seed(estate)); `make run` loads the demo estate through these
+    demo_seeders: dict[str, tuple[int, Callable[[Any], None]]] = field(default_factory=dict)
 
     # --- filling (AppConfig.ready) ------------------------------------------------------------
     # Registering the same key again replaces the entry, so a ready() that runs twice (tests,
@@ -131,6 +133,10 @@ class Registry:
     def add_gate(self, point: str, key: str, check: Callable[..., None]) -> None:
         self.gates[(point, key)] = check
 
+    def add_demo_seeder(self, app_label: str, seed: Callable[[Any], None], order: int) -> None:
+        """`order`: the app's layer from the bottom (tickets 1 … visits 5): lower seeds first."""
+        self.demo_seeders[app_label] = (order, seed)
+
     # --- reading (shared pages) ---------------------------------------------------------------
 
     def nav_for(self, user) -> list[NavEntry]:
@@ -148,6 +154,9 @@ class Registry:
     def kpis_for(self, user) -> list[KpiProvider]:
         found = [p for p in self.kpis.values() if _allows(p.roles, user)]
         return sorted(found, key=lambda p: (p.order, p.key))
+
+    def demo_seeders_in_order(self) -> list[Callable[[Any], None]]:
+        return [seed for _, seed in sorted(self.demo_seeders.values(), key=lambda p: p[0])]
 
     def gates_for(self, point: str) -> list[Callable[..., None]]:
         return [check for (pt, key), check in sorted(self.gates.items()) if pt == point]

@@ -58,11 +58,32 @@ CAN_DOWNGRADE_COMPLAINTS = frozenset({R.QUALITY, R.GM})
 COMPLAINT_REPORT_TARGETS = MANAGERS
 # Make complaint callbacks and run second handlings after a dissatisfied callback.
 CALLBACK_CALLERS = frozenset({R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
+# Work a repair on site (their own job only; the desk may record what they report).
+REPAIR_TECHNICIANS = frozenset({R.TECHNICIAN})
+# Record a second handling after a dissatisfied callback (besides the two people it names).
+SECOND_HANDLERS = CALLBACK_CALLERS
+# Name the owner of a major complaint.
+MAJOR_COMPLAINT_OWNER_NAMERS = frozenset({R.GM})
+# Read and file the monthly complaint summary and the repeat lists.
+COMPLAINT_REVIEWERS = MANAGERS
 
 # --- visits: reception, handover, notices, registers --------------------------------------------
+# Log a contact and work it to the callback; convert it to a repair, complaint or defect form;
+# hand the shift over and acknowledge the next; keep the lost-and-found register; write, publish
+# and phone out notices; follow the developer's defect rework.
 RECEPTION = DESK
+# Open the reception pages at all (the header's Reception and Resident lookup): everyone but a
+# technician, who works from their own jobs.
+RECEPTION_READERS = frozenset(R) - {R.TECHNICIAN}
+# Approve a posted notice (it then gets its number).
 NOTICE_APPROVERS = frozenset({R.PROJECT_MANAGER})
+# Withdraw a notice.
+NOTICE_WITHDRAWERS = DESK_LEADS
+# Read praise and suggestions and mark them seen.
 PRAISE_READERS = frozenset({R.PROJECT_MANAGER})
+# Record a major incident: whoever is on duty in the office or on patrol when it happens.
+INCIDENT_RECORDERS = OFFICE | frozenset({R.PATROL})
+# Close an incident with its outcome.
 INCIDENT_CLOSERS = MANAGERS
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -76,6 +97,8 @@ KEY_INSPECTORS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
 KEY_LOAN_APPROVERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
 # Keep the cabinet: receive entrusted keys from the front desk.
 KEY_CUSTODIANS = frozenset({R.AREA_ADMIN, R.SUPERVISOR})
+# Plan the vacant units' inspections and record them: the desk or the inspectors.
+KEY_VACANT_INSPECTORS = KEY_DESK | KEY_INSPECTORS
 
 # --- fees, inspections (to come) -----------------------------------------------------------------
 CASHIERS = frozenset({R.FINANCE, R.FRONT_DESK})

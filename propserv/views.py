@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,8 +49,6 @@ def healthz(request):
         checks["database"] = {"ok": False, "error": exc.__class__.__name__}
     beat_age = None
     try:
-        import redis
-
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
         checks["redis"] = {"ok": True}
         last = cache.get(HEARTBEAT_KEY)

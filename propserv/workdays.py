@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import holidays
+from chinese_calendar import constants
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -35,14 +37,10 @@ HOLIDAY_NAMES_ZH = {
 
 
 def _package_years() -> set[int]:
-    from chinese_calendar import constants
-
     return {d.year for d in constants.holidays}
 
 
 def _official_days(year: int) -> list[CalendarDay]:
-    from chinese_calendar import constants
-
     days = []
     for date, holiday in constants.holidays.items():
         if date.year == year:
@@ -66,8 +64,6 @@ def _official_days(year: int) -> list[CalendarDay]:
 
 
 def _rule_based_days(year: int) -> list[CalendarDay]:
-    import holidays
-
     return [
         CalendarDay(date=date, kind=CalendarDay.Kind.HOLIDAY, name=name)
         for date, name in sorted(

@@ -4,15 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from propserv.deadlines import (
-    POLICIES,
-    DeadlinePolicy,
-    deadline_meet,
-    deadline_open,
-    register,
-    sweep,
-)
+from propserv.deadlines import DeadlinePolicy, deadline_meet, deadline_open, sweep
 from propserv.models import Deadline, DeadlineEscalation, Notification
+from propserv.registry import registry
 
 
 class ExplodingPolicy(DeadlinePolicy):
@@ -23,7 +17,7 @@ class ExplodingPolicy(DeadlinePolicy):
 
 
 def test_one_failing_row_does_not_stall_the_others(unit, staff):
-    register(ExplodingPolicy)
+    registry.add_deadline_policy(ExplodingPolicy())
     try:
         now = timezone.now()
         start = now - dt.timedelta(hours=1)
@@ -54,7 +48,7 @@ def test_one_failing_row_does_not_stall_the_others(unit, staff):
         assert not DeadlineEscalation.objects.filter(deadline=bad).exists()
         assert bad.next_check_at == now + dt.timedelta(minutes=1)
     finally:
-        POLICIES.pop("test.exploding", None)
+        registry.deadline_policies.pop("test.exploding", None)
 
 
 def test_met_deadline_is_never_escalated(unit, staff):

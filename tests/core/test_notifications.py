@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import socket
 
 import pytest
+from celery import Celery, current_app
+from django.conf import settings as settings_module
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from propserv.access import staff_of
 from propserv.models import Notification
-from propserv.notifications import notify
+from propserv.notifications import DELIVER_TASK, deliver, notify, undelivered_ids
+from propserv.tasks import HEARTBEAT_KEY
+from tests.conftest import wait_for
 from tests.factories import make_staff
 
 
@@ -50,8 +58,8 @@ def test_notify_without_key_skips_repeats_in_one_call_and_inactive_users(staff):
 @pytest.mark.django_db
 def test_staff_with_role_is_scoped_to_the_estate(staff, estate, other_estate):
     elsewhere = make_staff("sup2", "supervisor", estates=[other_estate])
-    found = list(staff_of(estate, "supervisor", "project_manager"))
-    assert found == [staff["supervisor"], staff["project_manager"]]
+    found = set(staff_of(estate, "supervisor", "project_manager"))
+    assert found == {staff["supervisor"], staff["project_manager"]}
     assert list(staff_of(other_estate, "supervisor")) == [elsewhere]
 
 
@@ -82,52 +90,114 @@ def test_notifications_page_needs_login(client, db):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.django_db
-def test_email_channel_sends_once_after_commit(settings, staff, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# --- outside channels: delivered by a worker, each row once ---------------------------------------
+
+
+def _delivered(pk) -> bool:
+    return Notification.objects.filter(pk=pk, delivered_at__isnull=False).exists()
+
+
+@pytest.mark.celery_worker
+def test_email_is_sent_by_the_worker_once_even_when_the_task_comes_twice(
+    settings, staff, celery_worker_real
+):
     settings.SITE_URL = "https://propserv.example.com"
     supervisor = staff["supervisor"]
-    with django_capture_on_commit_callbacks(execute=True):
-        notify([supervisor], title="投诉已超时", body="3-2-1502", url="/t/1/", dedupe_key="c1")
+    with transaction.atomic():
+        (note,) = notify(
+            [supervisor], title="投诉已超时", body="3-2-1502", url="/t/1/", dedupe_key="c1"
+        )
         assert mail.outbox == []  # nothing before commit
+    assert wait_for(lambda: _delivered(note.pk))
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [supervisor.email]
     assert message.subject == "[PropServ] 投诉已超时"
     assert "3-2-1502" in message.body and "https://propserv.example.com/t/1/" in message.body
-    with django_capture_on_commit_callbacks(execute=True):
-        notify([supervisor], title="投诉已超时", dedupe_key="c1")
+    # The same task delivered again (a redelivery after a lost ack, a second beat's retry).
+    celery_worker_real.send_task(DELIVER_TASK, args=[[note.pk]])
+    celery_worker_real.send_task("propserv.redeliver_notifications")
+    heartbeat_cleared = cache.delete(HEARTBEAT_KEY) or True
+    celery_worker_real.send_task("propserv.heartbeat")  # queued last: the others ran before it
+    assert heartbeat_cleared and wait_for(lambda: cache.get(HEARTBEAT_KEY) is not None)
+    assert deliver([note.pk]) == 0
     assert len(mail.outbox) == 1
+    # A repeat of the same event is no new row and no new mail.
+    with transaction.atomic():
+        assert notify([supervisor], title="投诉已超时", dedupe_key="c1") == []
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_never_answers_does_not_hold_the_request(settings, staff):
+    """The change commits without touching SMTP: delivery is the worker's job."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    silent.settimeout(0.5)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+    try:
+        with transaction.atomic():
+            (note,) = notify([staff["supervisor"]], title="紧急报修 3-2-1502")
+        with pytest.raises(TimeoutError):
+            silent.accept()  # nobody tried to connect during the request
+        assert not _delivered(note.pk)
+    finally:
+        silent.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_delivers_inline(private_redis, staff):
+    private = Celery("propserv-private", broker=private_redis.url)
+    private.conf.broker_transport_options = settings_module.CELERY_BROKER_TRANSPORT_OPTIONS
+    private_redis.stop()
+    previous = current_app._get_current_object()
+    private.set_current()
+    try:
+        with transaction.atomic():
+            (note,) = notify([staff["supervisor"]], title="Redis 不可用时也要送达")
+    finally:
+        previous.set_current()
+    assert _delivered(note.pk)
+    assert [m.subject for m in mail.outbox] == ["[PropServ] Redis 不可用时也要送达"]
 
 
 @pytest.mark.django_db
 def test_rolled_back_change_sends_nothing(settings, staff, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             notify([staff["supervisor"]], title="不会发出", dedupe_key="rb")
             raise RuntimeError("the business change failed")
+    assert callbacks == []
     assert mail.outbox == []
     assert not Notification.objects.filter(dedupe_key="rb").exists()
 
 
 @pytest.mark.django_db
-def test_mail_outage_keeps_the_bell(settings, staff, django_capture_on_commit_callbacks, caplog):
+def test_mail_outage_keeps_the_bell_and_is_retried(settings, staff, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    with django_capture_on_commit_callbacks(execute=True):
-        created = notify([staff["supervisor"]], title="邮件服务器不可用")
-    assert Notification.objects.filter(pk=created[0].pk).exists()
-    assert "e-mail notification" in caplog.text and "failed" in caplog.text
+    (note,) = notify([staff["supervisor"]], title="邮件服务器不可用")
+    assert deliver([note.pk]) == 0
+    note.refresh_from_db()
+    assert note.delivered_at is None and note.delivery_attempts == 1
+    assert "could not be delivered" in caplog.text
+    # The mail server is back: beat's retry sends it, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = timezone.now() + dt.timedelta(minutes=2)
+    assert note.pk in undelivered_ids(now=later)
+    assert deliver(undelivered_ids(now=later)) == 1
+    assert deliver([note.pk]) == 0
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_users_without_an_address_get_no_mail(settings, staff, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_users_without_an_address_get_no_mail(staff):
     user = staff["patrol"]
     user.email = ""
     user.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        notify([user], title="巡查提醒")
+    (note,) = notify([user], title="巡查提醒")
+    assert deliver([note.pk]) == 1  # handled: nothing to send
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=user).count() == 1

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from propserv.models import Building, Estate, Resident, StaffProfile, Unit
+from propserv.registry import registry
 from propserv.roles import Role
 from propserv.workdays import ensure_year
 
@@ -62,15 +63,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("demo data loaded"))
 
     def _run_hooks(self, estate):
-        """Later modules add their own demo data through `seed_demo_<app>` functions."""
-        from importlib import import_module
-
-        for app in ("tickets", "visits", "keys", "fees", "inspections"):
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError:
-                continue
-            module.seed(estate)
+        """Each app adds its own demo data: the seeders it registered (propserv.registry), lower
+        layers first, so a higher app's demo can use a lower app's rows."""
+        for seeder in registry.demo_seeders_in_order():
+            seeder(estate)
 
     def _estate(self) -> Estate:
         rng = random.Random(20261122)
