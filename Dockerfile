@@ -29,4 +29,4 @@ USER propserv
 EXPOSE 8000
 
 # docker-compose.yml overrides the command for the worker, beat and migrate services.
-CMD ["gunicorn", "propserv.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "propserv.wsgi:application", "--config", "python:propserv.gunicorn_conf", "--bind", "0.0.0.0:8000"]

@@ -23,9 +23,10 @@ test: install  ## pytest against the embedded (or configured) PostgreSQL and Red
 bench: install  ## speed figures, see bench/README.md
 	$(PY) -m propserv.launcher exec $(PY) bench/run.py $(BENCH_ARGS)
 
-lint: install
+lint: install  ## ruff, and the import-linter contracts (layers, no cycles) of pyproject.toml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

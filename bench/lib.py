@@ -294,7 +294,11 @@ class Context:
 
     @contextlib.contextmanager
     def web(self, settings_module: str = "propserv.settings", workers: int = 2):
-        """gunicorn with `workers` sync workers on the server core; yields the port."""
+        """gunicorn as `make run` starts it (propserv.gunicorn_conf: gthread workers) with
+        `workers` workers on the server core; yields the port. Until 2026-12 the bench ran sync
+        workers: with the open-loop generator's one request per connection the two models queue
+        alike, but gthread adds a thread hand-off per request (compare figures across that date
+        with care)."""
         port = free_port()
         env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module}
         proc = self.spawn(
@@ -304,12 +308,12 @@ class Context:
                 "-m",
                 "gunicorn",
                 "propserv.wsgi:application",
+                "--config",
+                "python:propserv.gunicorn_conf",
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
                 str(workers),
-                "--worker-class",
-                "sync",
                 "--backlog",
                 "2048",
                 "--timeout",

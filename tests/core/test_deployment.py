@@ -77,6 +77,7 @@ def test_commands(compose):
 
     assert argv("migrate")[:3] == ["python", "manage.py", "migrate"]
     assert argv("web")[:2] == ["gunicorn", "propserv.wsgi:application"]
+    assert "python:propserv.gunicorn_conf" in argv("web")  # threaded workers, as `make run`
     assert "0.0.0.0:8000" in argv("web")
     assert argv("worker")[:4] == ["celery", "-A", "propserv", "worker"]
     assert argv("beat")[:4] == ["celery", "-A", "propserv", "beat"]
@@ -203,6 +204,7 @@ def test_dockerfile(settings_env_names):
     assert "manage.py collectstatic --noinput" in dockerfile
     cmd = next(line for line in instructions if line.startswith("CMD "))
     assert json.loads(cmd[4:])[:2] == ["gunicorn", "propserv.wsgi:application"]
+    assert "python:propserv.gunicorn_conf" in json.loads(cmd[4:])
     # ENV lines configure settings or Python/pip themselves, nothing settings would ignore.
     env_names = set(re.findall(r"^\s*(?:ENV\s+)?([A-Z][A-Z0-9_]+)=", dockerfile, re.MULTILINE))
     own = {n for n in env_names if not n.startswith(("PYTHON", "PIP_"))}
