@@ -89,3 +89,22 @@ def test_browser_manager_sees_the_provisional_2027_banner(browser, live_server, 
     october = browser.find_elements(By.CSS_SELECTOR, "table.month")[9]
     first = october.find_element(By.CSS_SELECTOR, "td.day.holiday")
     assert first.text == "1" and first.get_attribute("title") == "国庆节"
+
+
+def test_error_pages_are_translated_and_keep_the_header(client, staff):
+    client.force_login(staff["frontdesk"])
+    missing = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = missing.content.decode()
+    assert missing.status_code == 404
+    assert 'data-testid="error-404"' in body and "页面不存在" in body
+    assert 'class="topbar"' in body and 'href="/"' in body
+    english = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This page does not exist" in english
+
+
+def test_server_error_page_needs_no_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert 'data-testid="error-500"' in response.content.decode()
