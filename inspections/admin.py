@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import UnitHandover
+from inspections.services import unit_handover_record
 from propserv.models import Resident
 
 
@@ -38,8 +39,6 @@ class UnitHandoverAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        from inspections.services import unit_handover_record
-
         saved = unit_handover_record(
             unit=obj.unit, owner=obj.owner, at=obj.handed_over_at, actor=request.user
         )

@@ -1,4 +1,7 @@
-"""Writes of the inspections module (DESIGN.md: one service per change, explicit actor)."""
+"""Writes of the inspections module (docs/architecture.md, "A request that changes
+something": one service per change, explicit actor), and the move-in gate it answers for the key
+cabinet (docs/domain.md, "Hand-over and move-in": move-in keys only after the hand-over
+formalities)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inspections.models import UnitHandover
+from propserv.access import check_actor
+from propserv.errors import InvalidTransition
 from propserv.models import Resident, Unit
+from propserv.roles import DESK
 
 
 @transaction.atomic
 def unit_handover_record(*, unit: Unit, owner: Resident, at: dt.datetime, actor) -> UnitHandover:
     """Record that `unit` was handed over to `owner`; idempotent for the same owner."""
+    check_actor(actor, estate=unit.estate_id, roles=DESK)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if owner.unit_id != unit.pk or owner.role != Resident.Role.OWNER:
         raise ValidationError(
@@ -32,3 +39,22 @@ def unit_handover_record(*, unit: Unit, owner: Resident, at: dt.datetime, actor)
             )
         return existing
     return UnitHandover.objects.create(unit=unit, owner=owner, handed_over_at=at, recorded_by=actor)
+
+
+def unit_move_in_gate(unit: Unit) -> None:
+    """The gate at "unit.move_in" (registered in apps.py): the key cabinet issues move-in keys
+    only once the unit's hand-over is recorded."""
+    if not UnitHandover.objects.filter(unit=unit).exists():
+        raise InvalidTransition(
+            _(
+                "The hand-over of unit %(unit)s is not recorded yet: move-in keys are issued only after the hand-over formalities."
+            )
+            % {"unit": unit.code},
+            code="not_handed_over",
+        )
+
+
+def key_issue_panel(request, unit) -> dict | None:
+    """The hand-over line on the key cabinet's move-in page (Panel "key-issue")."""
+    handover = UnitHandover.objects.filter(unit=unit).select_related("owner").first()
+    return {"handover": handover} if handover is not None else None

@@ -53,7 +53,16 @@ class KeyAdmin(ReadOnlyAdmin):
 
 @admin.register(KeyEvent)
 class KeyEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "key", "kind", "from_party", "to_party", "count", "actor"]
+    list_display = [
+        "at",
+        "key",
+        "action_label",
+        "from_text",
+        "to_text",
+        "why_text",
+        "count",
+        "actor",
+    ]
     list_filter = ["estate", "kind"]
     search_fields = ["key__tag_code", "from_party", "to_party"]
 

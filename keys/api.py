@@ -1,12 +1,11 @@
 """/api/v1/keys/ and /api/v1/key-loans/: scoped reads, state changes as POST actions calling
-the same services as the screens. An invalid transition is a 409."""
+the same services as the screens. Refusals propagate to the shared exception handler
+(propserv.rest): an invalid transition is a 409, a role that may not a 403."""
 
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from rest_framework.response import Response
 
 from keys import selectors, services
 from keys.models import ContractorPerson, Key, KeyLoan
-from keys.permissions import APPROVE_ROLES, VIEW_ROLES, has_role
 from keys.serializers import (
     InspectSerializer,
     KeyCreateSerializer,
@@ -31,37 +29,23 @@ from keys.serializers import (
     ReissueSerializer,
     ReturnSerializer,
 )
-from propserv.rest import Conflict, EstateScopedViewSetMixin
+from propserv.rest import EstateScopedViewSetMixin
+from propserv.roles import KEY_LOAN_APPROVERS, KEY_VIEWERS, has_role
 
 
 class KeyCabinetPermission(BasePermission):
     """Only the roles that work with the cabinet see it through the API too."""
 
     def has_permission(self, request, view) -> bool:
-        return has_role(request.user, *VIEW_ROLES)
-
-
-def call_service(fn):
-    """Run a service: InvalidTransition → 409; other rule errors → 400 (via the handler)."""
-    try:
-        return fn()
-    except services.InvalidTransition as exc:
-        raise Conflict(detail=" ".join(exc.messages), code=exc.code or "conflict") from exc
+        return has_role(request.user, KEY_VIEWERS)
 
 
 def _lend(request, key, data):
     """People are looked up within the key's estate only: another estate's id gets the same
     answer as an unknown one."""
-    User = get_user_model()
     staff = person = None
     if data["borrower_staff"]:
-        staff = (
-            User.objects.filter(
-                pk=data["borrower_staff"], is_active=True, staff__estates=key.estate
-            )
-            .distinct()
-            .first()
-        )
+        staff = selectors.staff_of_estate(key.estate, data["borrower_staff"])
         if staff is None:
             raise DjangoValidationError({"borrower_staff": _("No such staff member.")})
     if data["borrower_person"]:
@@ -72,21 +56,21 @@ def _lend(request, key, data):
         )
         if person is None:
             raise DjangoValidationError({"borrower_person": _("No such responsible person.")})
-    approver = request.user if data["approve"] and has_role(request.user, *APPROVE_ROLES) else None
-    return call_service(
-        lambda: services.loan_lend(
-            key=key,
-            borrower_staff=staff,
-            borrower_person=person,
-            phone=data["phone"],
-            count=data["count"],
-            reason=data["reason"],
-            related_ref=data["related_ref"],
-            due_at=data["due_at"],
-            approved_by=approver,
-            approval_note=data["approval_note"],
-            actor=request.user,
-        )
+    approver = (
+        request.user if data["approve"] and has_role(request.user, KEY_LOAN_APPROVERS) else None
+    )
+    return services.loan_lend(
+        key=key,
+        borrower_staff=staff,
+        borrower_person=person,
+        phone=data["phone"],
+        count=data["count"],
+        reason=data["reason"],
+        related_ref=data["related_ref"],
+        due_at=data["due_at"],
+        approved_by=approver,
+        approval_note=data["approval_note"],
+        actor=request.user,
     )
 
 
@@ -106,9 +90,7 @@ class KeyFilter(django_filters.FilterSet):
 
 class KeyViewSet(EstateScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Key.objects.select_related("estate", "unit", "owner").prefetch_related(
-        Prefetch(
-            "loans", queryset=KeyLoan.objects.filter(closed_at__isnull=True), to_attr="open_loans"
-        )
+        selectors.open_loans_prefetch()
     )
     serializer_class = KeySerializer
     filterset_class = KeyFilter
@@ -119,18 +101,16 @@ class KeyViewSet(EstateScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         ser = KeyCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        key = call_service(
-            lambda: services.key_register(
-                estate=d["estate"],
-                kind=d["kind"],
-                unit=d["unit_obj"],
-                area=d["area"],
-                count=d["count"],
-                slot=d["slot"],
-                tag_code=d["tag_code"],
-                description=d["description"],
-                actor=request.user,
-            )
+        key = services.key_register(
+            estate=d["estate"],
+            kind=d["kind"],
+            unit=d["unit_obj"],
+            area=d["area"],
+            count=d["count"],
+            slot=d["slot"],
+            tag_code=d["tag_code"],
+            description=d["description"],
+            actor=request.user,
         )
         return Response(
             KeySerializer(key, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -154,13 +134,11 @@ class KeyViewSet(EstateScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         key = self.get_object()
         ser = MoveSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        key = call_service(
-            lambda: services.key_move(
-                key=key,
-                slot=ser.validated_data["slot"],
-                reason=ser.validated_data["reason"],
-                actor=request.user,
-            )
+        key = services.key_move(
+            key=key,
+            slot=ser.validated_data["slot"],
+            reason=ser.validated_data["reason"],
+            actor=request.user,
         )
         return Response(KeySerializer(key, context={"request": request}).data)
 
@@ -239,11 +217,7 @@ class KeyLoanViewSet(
         ser = ReturnSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         # Already back: loan_return is idempotent, so a repeated return answers the loan as it is.
-        call_service(
-            lambda: services.loan_return(
-                loan=loan, count=ser.validated_data["count"], actor=request.user
-            )
-        )
+        services.loan_return(loan=loan, count=ser.validated_data["count"], actor=request.user)
         return self._done(request, loan)
 
     @extend_schema(request=InspectSerializer, responses=KeyLoanSerializer)
@@ -252,9 +226,7 @@ class KeyLoanViewSet(
         loan = self.get_object()
         ser = InspectSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        call_service(
-            lambda: services.loan_inspect(loan=loan, actor=request.user, **ser.validated_data)
-        )
+        services.loan_inspect(loan=loan, actor=request.user, **ser.validated_data)
         return self._done(request, loan)
 
     @extend_schema(request=ReissueSerializer, responses=KeyLoanSerializer)
@@ -263,9 +235,5 @@ class KeyLoanViewSet(
         loan = self.get_object()
         ser = ReissueSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        call_service(
-            lambda: services.loan_reissue(
-                loan=loan, due_at=ser.validated_data["due_at"], actor=request.user
-            )
-        )
+        services.loan_reissue(loan=loan, due_at=ser.validated_data["due_at"], actor=request.user)
         return self._done(request, loan)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from propserv.registry import registry
+from propserv.registry import LookupProvider, NavEntry, Panel, registry
+from propserv.roles import KEY_VIEWERS
 
 
 class KeysConfig(AppConfig):
@@ -11,7 +12,29 @@ class KeysConfig(AppConfig):
     def ready(self) -> None:
         # PLC0415: an app's modules import its models, which Django loads only after this
         # module; ready() is the documented place to import them.
-        from keys import deadlines  # noqa: PLC0415
+        from keys import demo, selectors, sla  # noqa: PLC0415
 
-        for policy in deadlines.POLICIES:
+        registry.add_deadline_kinds(self.label, sla.KINDS)
+        for policy in sla.POLICIES:
             registry.add_deadline_policy(policy())
+        registry.add_nav(NavEntry("keys", _("Key cabinet"), "keys:cabinet", KEY_VIEWERS, 30))
+        registry.add_panel(
+            Panel(
+                page="desk-board",
+                key="keys.overdue",
+                template="keys/_overdue_board.html",
+                context=selectors.overdue_board,
+                roles=KEY_VIEWERS,
+            )
+        )
+        registry.add_panel(
+            Panel(
+                page="unit",
+                key="keys.unit",
+                template="keys/_unit_panel.html",
+                context=selectors.unit_panel,
+                roles=KEY_VIEWERS,
+            )
+        )
+        registry.add_lookup(LookupProvider("keys", selectors.lookup, roles=KEY_VIEWERS, order=50))
+        registry.add_demo_seeder(self.label, demo.seed, order=3)  # tickets 1, fees 2, keys 3

@@ -1,4 +1,5 @@
-"""Pure rules of the key cabinet: no ORM, `now` passed in (DESIGN.md)."""
+"""Pure rules of the key cabinet: no ORM, `now` passed in (docs/architecture.md, "The rooms of
+every app"; the numbers: docs/domain.md, Keys)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def first_of_month(day: dt.date) -> dt.date:
 
 def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 def vacant_report_due(month: dt.date, report_day: int) -> dt.date:

@@ -1,4 +1,5 @@
-"""Composite reads of the key cabinet: search, the overdue list, the ledger check, reports."""
+"""Composite reads of the key cabinet: search, the overdue list, the board and unit panels, the
+lookup, the ledger check, reports (docs/domain.md, Keys)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,26 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from keys import rules
-from keys.models import Key, KeyEvent, KeyLoan, VacantInspection
-from propserv.models import Unit
+from keys.models import (
+    ContractorPerson,
+    Entrustment,
+    Key,
+    KeyEvent,
+    KeyIncident,
+    KeyLoan,
+    VacantInspection,
+)
+from propserv.access import may
+from propserv.models import Deadline, Estate, Unit
+from propserv.registry import LookupHit
+from propserv.roles import KEY_VIEWERS
 
 
 def open_loans_prefetch():
@@ -125,7 +141,7 @@ def ledger_check_all(keys) -> dict[str, list[str]]:
 
 
 def vacant_report(estate, month: dt.date) -> dict:
-    """The monthly status report of units whose keys we hold (DOMAIN.md §5), due by the
+    """The monthly status report of units whose keys we hold (docs/domain.md, Keys), due by the
     estate's `vacant_report_day` of the next month."""
     month = rules.first_of_month(month)
     inspections = list(
@@ -154,3 +170,159 @@ def vacant_report(estate, month: dt.date) -> dict:
         "open_problems": sum(1 for i in inspections if i.problem and not i.resolved_at),
         "inspections": inspections,
     }
+
+
+def vacant_units_with_keys(estate):
+    """Unoccupied units (vacant or sold, not moved in) whose keys the office holds."""
+    return (
+        Unit.objects.filter(
+            estate=estate,
+            status__in=[Unit.Status.VACANT, Unit.Status.SOLD],
+            keys__state__in=Key.HELD_STATES,
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def visible_keys(user):
+    return Key.objects.for_user(user).select_related("estate", "unit", "owner")
+
+
+def visible_loans(user):
+    return KeyLoan.objects.for_user(user).select_related(
+        "key",
+        "key__unit",
+        "estate",
+        "lent_by",
+        "received_by",
+        "approved_by",
+        "borrower_person__contractor",
+        "borrower_staff",
+    )
+
+
+def key_page(key: Key) -> dict:
+    """What the key's page shows besides the key itself."""
+    return {
+        "loan": key.open_loan(),
+        "entrustment": Entrustment.objects.filter(key=key)
+        .select_related(
+            "owner", "received_by", "handed_by", "handed_to", "released_by", "release_call"
+        )
+        .first(),
+        "incident": key.incidents.exclude(status=KeyIncident.Status.CLOSED).first(),
+        "incidents": key.incidents.all(),
+        "events": key.events.select_related("actor", "loan").order_by("-at", "-pk"),
+        "loans": key.loans.select_related("lent_by", "received_by").order_by("-lent_at")[:50],
+        "ledger_diffs": key_ledger_check(key),
+        "calls": key.owner_calls.select_related("called_by")[:10],
+    }
+
+
+def loan_page(loan: KeyLoan) -> dict:
+    return {
+        "inspections": loan.inspections.select_related("inspector"),
+        "rectifications": loan.rectifications.select_related("raised_by", "cleared_by"),
+        "events": loan.events.select_related("actor").order_by("at", "pk"),
+        "deadlines": Deadline.objects.for_subject(loan).prefetch_related("escalations"),
+    }
+
+
+def unit_file(unit: Unit) -> dict:
+    """The unit's key file: every key, entrustment, receipt, loan and lost-key record."""
+    return {
+        "keys": unit.keys.select_related("owner", "replaces").order_by("registered_at"),
+        "entrustments": Entrustment.objects.filter(key__unit=unit).select_related(
+            "key", "owner", "handed_to", "handed_by"
+        ),
+        "receipts": unit.key_receipts.select_related("owner", "issued_by"),
+        "incidents": KeyIncident.objects.filter(key__unit=unit).select_related("key", "new_key"),
+        "loans": KeyLoan.objects.filter(key__unit=unit).select_related("key")[:50],
+    }
+
+
+def active_persons(estate):
+    """Responsible persons who may borrow in `estate` now."""
+    return ContractorPerson.objects.filter(
+        contractor__estate=estate, active=True, contractor__active=True
+    ).select_related("contractor")
+
+
+def staff_of_estate(estate, user_id):
+    """An active staff member of `estate` by id, or None (another estate's reads as unknown)."""
+    return (
+        get_user_model()
+        .objects.filter(pk=user_id, is_active=True, staff__estates=estate)
+        .distinct()
+        .first()
+    )
+
+
+def borrower_staff_loans(viewer, user_id):
+    """(the staff member, their loans the viewer may see), or None when the viewer shares no
+    estate with them and sees none of their loans."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    loans = (
+        KeyLoan.objects.for_user(viewer)
+        .filter(borrower_staff=user)
+        .select_related("key", "key__unit")
+    )
+    shares = (
+        get_user_model()
+        .objects.filter(pk=user_id, staff__estates__in=Estate.objects.for_user(viewer))
+        .exists()
+    )
+    if not loans.exists() and not shares:
+        return None
+    return user, loans
+
+
+# --- the registry: the front-desk board, the unit page, the lookup ----------------------------
+
+
+def overdue_board(request, obj=None) -> dict | None:
+    """The overdue keys card on the front-desk board (Panel "desk-board")."""
+    user = getattr(request, "user", None)
+    now = timezone.now()
+    loans = overdue_loans(user, now)
+    return {"show": True, "loans": list(loans[:10]), "total": loans.count(), "now": now}
+
+
+def unit_panel(request, unit) -> dict | None:
+    """The unit's keys and where they are (Panel "unit"); None when the viewer may not see them."""
+    user = getattr(request, "user", None)
+    if unit is None or not may(user, unit.estate_id, KEY_VIEWERS):
+        return None
+    keys = list(
+        Key.objects.for_user(user)
+        .filter(unit=unit)
+        .prefetch_related(open_loans_prefetch())
+        .order_by("tag_code")[:10]
+    )
+    return {"unit": unit, "keys": keys, "now": timezone.now()}
+
+
+def lookup(user, estate_ids: list[int], query: str):
+    """Keys found by a typed tag code (exact) or unit code, within `estate_ids`."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    keys = Key.objects.filter(estate_id__in=estate_ids).select_related("unit")
+    found = keys.filter(tag_code=query.upper())
+    if not found.exists():
+        found = keys.filter(unit__code__iexact=query, state__in=Key.HELD_STATES)
+    return [
+        LookupHit(
+            kind=_("Key"),
+            title=f"{key.tag_code} · {key.opens}",
+            url=reverse("keys:key", args=[key.pk]),
+            detail=str(key.get_state_display()) + (f" · {key.slot}" if key.slot else ""),
+        )
+        for key in found.order_by("tag_code")[:10]
+    ]

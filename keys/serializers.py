@@ -4,8 +4,7 @@ from rest_framework import serializers
 
 from keys.models import Key, KeyEvent, KeyLoan
 from propserv.models import Estate
-from propserv.phones import mask_phone
-from propserv.roles import can_see_phones
+from propserv.phones import phone_for
 from propserv.web import estates_for
 
 
@@ -80,13 +79,21 @@ class KeyCreateSerializer(serializers.Serializer):
 
 
 class KeyEventSerializer(serializers.ModelSerializer):
+    """A ledger event: codes as stored, the parties and the reason rendered in the reader's
+    language (from_party, to_party and reason keep their names for the API's clients)."""
+
     actor = serializers.SerializerMethodField()
+    label = serializers.CharField(source="action_label", read_only=True)
+    from_party = serializers.CharField(source="from_text", read_only=True)
+    to_party = serializers.CharField(source="to_text", read_only=True)
+    reason = serializers.CharField(source="why_text", read_only=True)
 
     class Meta:
         model = KeyEvent
         fields = [
             "id",
             "kind",
+            "label",
             "at",
             "actor",
             "from_party",
@@ -95,6 +102,7 @@ class KeyEventSerializer(serializers.ModelSerializer):
             "count",
             "slot",
             "loan",
+            "data",
         ]
 
     def get_actor(self, obj) -> str:
@@ -105,6 +113,7 @@ class KeyLoanSerializer(serializers.ModelSerializer):
     key_tag = serializers.CharField(source="key.tag_code", read_only=True)
     opens = serializers.CharField(source="key.opens", read_only=True)
     borrower_phone = serializers.SerializerMethodField()
+    close_note = serializers.SerializerMethodField(help_text="Why the loan closed, rendered.")
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -129,15 +138,17 @@ class KeyLoanSerializer(serializers.ModelSerializer):
             "returned_at",
             "returned_count",
             "closed_at",
+            "close_reason",
             "close_note",
             "overdue",
         ]
 
     def get_borrower_phone(self, obj) -> str:
         request = self.context.get("request")
-        if request is not None and can_see_phones(request.user):
-            return obj.borrower_phone
-        return mask_phone(obj.borrower_phone)
+        return phone_for(request.user if request is not None else None, obj.borrower_phone)
+
+    def get_close_note(self, obj) -> str:
+        return obj.close_label
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue(timezone.now())

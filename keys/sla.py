@@ -1,8 +1,11 @@
-"""The overdue chase of key loans, run by the core deadline engine (propserv.deadlines).
+"""The overdue chase of key loans, run by the core deadline engine (propserv.deadlines;
+docs/domain.md, Keys; docs/architecture.md, "Deadlines").
 
 Levels: 0 – a warning before the loan is due, to the borrower's contact and the front desk;
 1 – at the due time, to the same people; 2 – `key_overdue_escalate_days` later, to the
-customer-service supervisor. Each level fires once (the engine's unique escalation rows).
+customer-service supervisor, and that is the last level. The policy owns this ladder: opening a
+loan's clock and recomputing it after an estate-settings save both ask `ladder()`, so the step
+is never the repair escalation step.
 """
 
 from __future__ import annotations
@@ -13,22 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from propserv.deadlines import DeadlinePolicy
-from propserv.models import Deadline
+from propserv.deadlines import DeadlinePolicy, Ladder
+from propserv.models import Deadline, EstateSettings
 from propserv.roles import Role
 
 LOAN_RETURN = "key.loan_return"
-
-
-def configure_loan_deadline(deadline: Deadline) -> Deadline:
-    """Level 2 comes `key_overdue_escalate_days` after the breach, and it is the last level."""
-    settings_row = deadline.estate.service_settings
-    step = dt.timedelta(days=settings_row.key_overdue_escalate_days)
-    if deadline.escalation_step != step or deadline.max_escalation_level != 2:
-        deadline.escalation_step = step
-        deadline.max_escalation_level = 2
-        deadline.save(update_fields=["escalation_step", "max_escalation_level"])
-    return deadline
 
 
 class KeyLoanReturnPolicy(DeadlinePolicy):
@@ -36,6 +28,14 @@ class KeyLoanReturnPolicy(DeadlinePolicy):
     label = gettext_lazy("Key loan")
     warning_roles = (Role.FRONT_DESK,)
     escalation_roles = {1: (Role.FRONT_DESK,), 2: (Role.SUPERVISOR,)}
+
+    def ladder(self, estate_settings: EstateSettings) -> Ladder:
+        """The supervisor hears `key_overdue_escalate_days` after the breach; level 2 is the top."""
+        return Ladder(
+            warn_percent=estate_settings.deadline_warn_percent,
+            step=dt.timedelta(days=estate_settings.key_overdue_escalate_days),
+            top_level=2,
+        )
 
     def assignees(self, deadline: Deadline) -> list:
         """The borrower's contact: the staff borrower themself; for a contractor, the staff
@@ -85,5 +85,7 @@ class KeyLoanReturnPolicy(DeadlinePolicy):
         )
 
 
+# Every deadline kind keys opens, declared in the app's AppConfig.ready (propserv.registry).
+KINDS = [LOAN_RETURN]
 # Registered in the app's AppConfig.ready (propserv.registry).
 POLICIES = [KeyLoanReturnPolicy]

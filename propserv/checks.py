@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core import checks
+from django.db import models
 from django.utils.functional import Promise
 
 from propserv.models import TimelineEvent
@@ -33,7 +34,10 @@ def deadline_kinds_have_policies(app_configs=None, **kwargs):
 def timeline_actions_have_labels(app_configs=None, **kwargs):
     errors = []
     for model in apps.get_models():
-        if not issubclass(model, TimelineEvent):
+        # Every TimelineEvent, and any other event log that names its actions (the key ledger).
+        declared = getattr(model, "Action", None)
+        is_log = isinstance(declared, type) and issubclass(declared, models.Choices)
+        if not (issubclass(model, TimelineEvent) or is_log):
             continue
         actions = model.Action
         if actions is None:

@@ -80,3 +80,10 @@ def entrusted_key(owner, staff, *, slot: str = "E-01", when=None):
     )
     entrustment.refresh_from_db()
     return entrustment
+
+
+def page(client, url, **params) -> str:
+    """The body of a page that must answer 200."""
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()

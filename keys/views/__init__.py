@@ -1,0 +1,1 @@
+"""Screens of the key cabinet, one module per family (urls.py names each view)."""
