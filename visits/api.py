@@ -1,39 +1,30 @@
 """/api/v1/visits/, /api/v1/handovers/, /api/v1/notices/: the same services as the web screens.
 
-Every queryset is scoped to the user's estates: another estate's record is a 404.
+Every queryset is scoped to the user's estates: another estate's record is a 404. A service's
+refusal propagates to the shared DRF exception handler (propserv.rest): 409, 403 or 400.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from propserv.rest import Conflict, EstateScopedViewSetMixin
+from propserv.rest import EstateScopedViewSetMixin
 from propserv.web import estates_for
-from tickets.services.repairs import TransitionError
-from visits import complaints_bridge, services
 from visits import serializers as s
 from visits.models import Handover, HandoverItem, Notice, NoticeCall, Visit
-
-
-def _conflicts(fn):
-    """A service call: a state refusal is a 409, a role refusal a 403 with the service's
-    translated reason."""
-    try:
-        return fn()
-    except (services.StateError, TransitionError) as exc:
-        raise Conflict(str(exc)) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
+from visits.services import complaints as complaint_services
+from visits.services import handover as handover_services
+from visits.services import notices as notice_services
+from visits.services import reception
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -86,7 +77,7 @@ class VisitViewSet(
         serializer = s.VisitCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.resolve(list(estates_for(request.user)))
-        visit = services.visit_create(actor=request.user, **data)
+        visit = reception.visit_create(actor=request.user, **data)
         return self._respond(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.VisitResolveSerializer, responses=s.VisitSerializer)
@@ -94,7 +85,7 @@ class VisitViewSet(
     def resolve(self, request, pk=None):
         visit = self.get_object()
         data = _validated(s.VisitResolveSerializer, request)
-        _conflicts(lambda: services.visit_resolve(visit_id=visit.pk, actor=request.user, **data))
+        reception.visit_resolve(visit_id=visit.pk, actor=request.user, **data)
         return self._respond(visit)
 
     @extend_schema(request=s.VisitNoteSerializer, responses=s.VisitSerializer)
@@ -102,9 +93,7 @@ class VisitViewSet(
     def callback(self, request, pk=None):
         visit = self.get_object()
         data = _validated(s.VisitNoteSerializer, request)
-        _conflicts(
-            lambda: services.visit_record_callback(visit_id=visit.pk, actor=request.user, **data)
-        )
+        reception.visit_record_callback(visit_id=visit.pk, actor=request.user, **data)
         return self._respond(visit)
 
     @extend_schema(request=s.VisitNoteSerializer, responses=s.VisitSerializer)
@@ -112,7 +101,7 @@ class VisitViewSet(
     def note(self, request, pk=None):
         visit = self.get_object()
         data = _validated(s.VisitNoteSerializer, request)
-        services.visit_add_note(visit_id=visit.pk, actor=request.user, **data)
+        reception.visit_add_note(visit_id=visit.pk, actor=request.user, **data)
         return self._respond(visit)
 
     @extend_schema(request=s.VisitToRepairSerializer, responses=s.VisitSerializer)
@@ -122,9 +111,7 @@ class VisitViewSet(
         serializer = s.VisitToRepairSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.resolve(visit)
-        _conflicts(
-            lambda: services.visit_convert_to_repair(visit_id=visit.pk, actor=request.user, **data)
-        )
+        reception.visit_convert_to_repair(visit_id=visit.pk, actor=request.user, **data)
         return self._respond(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.VisitToComplaintSerializer, responses=s.VisitSerializer)
@@ -133,11 +120,7 @@ class VisitViewSet(
         visit = self.get_object()
         data = _validated(s.VisitToComplaintSerializer, request)
         data["description"] = data.get("description") or visit.summary
-        _conflicts(
-            lambda: complaints_bridge.visit_convert_to_complaint(
-                visit_id=visit.pk, actor=request.user, **data
-            )
-        )
+        complaint_services.visit_convert_to_complaint(visit_id=visit.pk, actor=request.user, **data)
         return self._respond(visit, status.HTTP_201_CREATED)
 
 
@@ -191,7 +174,7 @@ class HandoverViewSet(
             raise DjangoValidationError(
                 {"members": [_("Everyone on the shift must work for the estate.")]}
             )
-        handover = services.handover_create(
+        handover = handover_services.handover_create(
             estate=estate, actor=request.user, members=members, note=data["note"]
         )
         return self._respond(handover, status.HTTP_201_CREATED)
@@ -200,9 +183,7 @@ class HandoverViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         handover = self.get_object()
-        _conflicts(
-            lambda: services.handover_acknowledge(handover_id=handover.pk, actor=request.user)
-        )
+        handover_services.handover_acknowledge(handover_id=handover.pk, actor=request.user)
         return self._respond(handover)
 
 
@@ -233,28 +214,28 @@ class NoticeViewSet(
         serializer = s.NoticeCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.resolve(list(estates_for(request.user)))
-        notice = services.notice_create(actor=request.user, **data)
+        notice = notice_services.notice_create(actor=request.user, **data)
         return self._respond(notice, status.HTTP_201_CREATED)
 
     def _step(self, service):
         notice = self.get_object()
-        _conflicts(lambda: service(notice_id=notice.pk, actor=self.request.user))
+        service(notice_id=notice.pk, actor=self.request.user)
         return self._respond(notice)
 
     @extend_schema(request=None, responses=s.NoticeSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._step(services.notice_approve)
+        return self._step(notice_services.notice_approve)
 
     @extend_schema(request=None, responses=s.NoticeSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._step(services.notice_publish)
+        return self._step(notice_services.notice_publish)
 
     @extend_schema(request=None, responses=s.NoticeSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._step(services.notice_withdraw)
+        return self._step(notice_services.notice_withdraw)
 
     @extend_schema(request=None, responses=s.NoticeCallSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -272,9 +253,7 @@ class NoticeViewSet(
         notice = self.get_object()
         data = _validated(s.NoticeCallRecordSerializer, request)
         call = get_object_or_404(NoticeCall, notice=notice, pk=data.pop("call"))
-        call = _conflicts(
-            lambda: services.notice_record_call(call_id=call.pk, actor=request.user, **data)
-        )
+        call = notice_services.notice_record_call(call_id=call.pk, actor=request.user, **data)
         return Response(s.NoticeCallSerializer(call, context={"request": request}).data)
 
 

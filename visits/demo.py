@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from propserv.models import Resident
-from visits import services
 from visits.models import Visit
+from visits.services import defects, notices, reception, registers
 
 ENTRIES = [
     ("phone", "service", "预约家政保洁，周六上午", "已登记，待联系保洁公司报价", 3),
@@ -35,7 +35,7 @@ def seed(estate) -> None:
         for i, (channel, category, summary, handling, promise_hours) in enumerate(ENTRIES):
             resident = residents[i] if i < len(residents) else None
             on_spot = category in ("other",) and promise_hours is None
-            visit = services.visit_create(
+            visit = reception.visit_create(
                 estate=estate,
                 actor=frontdesk,
                 channel=channel,
@@ -51,7 +51,7 @@ def seed(estate) -> None:
                 now=now,
             )
             if category == "after_sales" and resident is not None:
-                services.defect_create(
+                defects.defect_create(
                     estate=estate,
                     actor=frontdesk,
                     unit=resident.unit,
@@ -61,7 +61,7 @@ def seed(estate) -> None:
                     visit=visit,
                     now=now,
                 )
-        services.lost_item_register(
+        registers.lost_item_register(
             estate=estate,
             actor=frontdesk,
             description="黑色双肩包",
@@ -70,7 +70,7 @@ def seed(estate) -> None:
             kept_where="前台柜 2 号格",
             now=now,
         )
-        services.notice_create(
+        notices.notice_create(
             estate=estate,
             actor=frontdesk,
             kind="posted",

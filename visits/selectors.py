@@ -1,4 +1,5 @@
-"""Composite reads of the front desk: the resident type-ahead and the one-box lookup.
+"""Composite reads of the front desk: the resident type-ahead, the one-box lookup, the lists of
+the reception log and the panels visits adds to other apps' pages (propserv.registry).
 
 Every read is limited to the estates the user works for. Searches are prefix or suffix matches
 served by the indexes of migration 0002 (no "contains" scans), each capped, so the type-ahead stays
@@ -7,16 +8,19 @@ fast over a large estate portfolio.
 
 from __future__ import annotations
 
-from django.apps import apps
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from propserv.models import Resident, Unit
-from propserv.phones import mask_phone
+from propserv.models import Deadline, Resident, Unit
+from propserv.phones import phone_for
+from propserv.registry import LookupHit, registry
 from propserv.roles import can_see_phones
 from propserv.web import estates_for
-from tickets.models import Repair
+from tickets.models import Complaint, Repair
 from visits import rules
-from visits.models import Visit
+from visits.models import HandoverItem, Visit
 
 TYPEAHEAD_LIMIT = 10
 
@@ -110,7 +114,6 @@ def find_residents(user, q: str, limit: int = TYPEAHEAD_LIMIT) -> list[Resident]
 
 def typeahead(user, q: str) -> list[dict]:
     """The JSON rows of the type-ahead: phones masked unless the user's role needs them."""
-    show = can_see_phones(user)
     return [
         {
             "id": r.pk,
@@ -120,7 +123,7 @@ def typeahead(user, q: str) -> list[dict]:
             "unit_id": r.unit_id,
             "estate": r.estate.code,
             "estate_name": r.estate.name,
-            "phone": (r.phone if show else mask_phone(r.phone)),
+            "phone": phone_for(user, r.phone),
         }
         for r in find_residents(user, q)
     ]
@@ -129,48 +132,48 @@ def typeahead(user, q: str) -> list[dict]:
 # --- the full lookup page ------------------------------------------------------------------------
 
 
-def _module_status(user, unit) -> dict:
-    """Key and fee status of a unit, when those modules are installed and offer it."""
-    status: dict = {}
-    if apps.is_installed("keys"):
-        try:
-            from keys.models import Key
-
-            status["keys"] = list(
-                Key.objects.for_user(user).filter(unit=unit).order_by("tag_code")[:10]
-            )
-        except (ImportError, AttributeError, LookupError):
-            pass
-    if apps.is_installed("fees"):
-        try:
-            from fees import selectors as fee_selectors
-
-            status["fees"] = fee_selectors.unit_status(unit)
-        except (ImportError, AttributeError, LookupError):
-            pass
-    return status
+def _open_complaints(user, unit) -> list:
+    return list(Complaint.objects.for_user(user).filter(unit=unit).open().order_by("-pk")[:10])
 
 
-def _complaints_of(user, unit):
-    try:
-        from tickets.models import Complaint
-    except ImportError:
-        return None
-    qs = Complaint.objects.for_user(user).filter(unit=unit)
-    if hasattr(qs, "open"):
-        qs = qs.open()
-    return list(qs.order_by("-pk")[:10])
+def lookup_hits(user, q: str) -> list[LookupHit]:
+    """What the registered lookup providers (keys, fees … and visits' own) find for `q`."""
+    estate_ids = _estate_ids(user)
+    if not estate_ids or not q.strip():
+        return []
+    hits: list[LookupHit] = []
+    for provider in registry.lookups_for(user):
+        hits.extend(provider.search(user, estate_ids, q))
+    return hits
+
+
+def reception_entry_hits(user, estate_ids, q: str):
+    """visits' own lookup provider: a reception entry by its number (JD000123)."""
+    kind, value = rules.classify_query(q)
+    if kind != "visit":
+        return []
+    visit = Visit.objects.filter(estate_id__in=estate_ids, pk=int(value)).first()
+    if visit is None:
+        return []
+    return [
+        LookupHit(
+            kind=_("Reception entry"),
+            title=visit.number,
+            url=visit.get_absolute_url(),
+            detail=visit.get_status_display(),
+        )
+    ]
 
 
 def lookup(user, q: str) -> dict:
     """Everything the front desk needs while the resident stands there."""
     kind, value = rules.classify_query(q)
-    show = can_see_phones(user)
     repair_hit = _repair_hit(user, kind, value) if kind in ("repair", "tracking") else None
     if kind == "text" and rules.TRACKING_RE.match(value.upper()):
         # An all-letter tracking code typed in lower case reads like a name: try both.
         repair_hit = _repair_hit(user, "tracking", value)
     visit_hit = _visit_hit(user, value) if kind == "visit" else None
+    hits = lookup_hits(user, q)
     residents = find_residents(user, q, limit=20) if kind != "empty" else []
     unit_ids: list[int] = []
     for hit in (repair_hit, visit_hit):
@@ -201,7 +204,7 @@ def lookup(user, q: str) -> dict:
                 "residents": [
                     {
                         "resident": p,
-                        "phone": p.phone if show else mask_phone(p.phone),
+                        "phone": phone_for(user, p.phone),
                         "highlight": any(r.pk == p.pk for r in residents),
                     }
                     for p in people
@@ -213,15 +216,7 @@ def lookup(user, q: str) -> dict:
                     .select_related("category", "technician")
                     .order_by("-received_at")[:10]
                 ),
-                "complaints": _complaints_of(user, unit),
-                "visits": list(
-                    Visit.objects.for_user(user)
-                    .filter(unit=unit)
-                    .open()
-                    .select_related("owner")
-                    .order_by("-received_at")[:10]
-                ),
-                **_module_status(user, unit),
+                "complaints": _open_complaints(user, unit),
             }
         )
     return {
@@ -229,7 +224,7 @@ def lookup(user, q: str) -> dict:
         "cards": cards,
         "repair_hit": repair_hit,
         "visit_hit": visit_hit,
-        "show_phones": show,
+        "hits": hits,
     }
 
 
@@ -258,3 +253,50 @@ def open_visits(user, estate=None):
     if estate is not None:
         qs = qs.filter(estate=estate)
     return qs.order_by("received_at")
+
+
+def handover_open_items(estate, members):
+    """Open entries owned by `members` and not already waiting in another handover."""
+    return (
+        Visit.objects.filter(estate=estate, owner__in=members)
+        .open()
+        .filter(
+            ~Exists(HandoverItem.objects.filter(visit=OuterRef("pk"), acknowledged_at__isnull=True))
+        )
+        .select_related("unit", "owner")
+        .order_by("received_at")
+    )
+
+
+def deadlines_of(subject) -> list[tuple]:
+    """(deadline, its state now) of a record, oldest first."""
+    now = timezone.now()
+    return [(d, d.state(now)) for d in Deadline.objects.for_subject(subject).order_by("started_at")]
+
+
+# --- panels on other apps' pages (registered in visits.extensions) -------------------------------
+
+
+def origin_panel(request, ticket):
+    """The reception entries a repair or complaint came from, with their first-contact owner."""
+    if ticket is None or not ticket.pk:
+        return None
+    field = "complaint" if isinstance(ticket, Complaint) else "repair"
+    entries = list(
+        Visit.objects.filter(**{field: ticket}).select_related("owner").order_by("received_at")
+    )
+    return {"entries": entries} if entries else None
+
+
+def unit_entries_panel(request, unit):
+    """The open reception entries of a unit (the lookup's unit card)."""
+    if unit is None:
+        return None
+    visits = list(
+        Visit.objects.for_user(request.user)
+        .filter(unit=unit)
+        .open()
+        .select_related("owner")
+        .order_by("-received_at")[:10]
+    )
+    return {"visits": visits}

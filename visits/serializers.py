@@ -4,23 +4,25 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from propserv.models import Building, Resident, Unit
-from propserv.phones import mask_phone
-from propserv.roles import can_see_phones
+from propserv.phones import phone_for
 from tickets.models import Channel, RepairCategory
 from visits.models import Handover, HandoverItem, Notice, NoticeCall, Visit, VisitEvent
+from visits.rules import completion_rate
 
 
 def _phone(context, phone: str) -> str:
     request = context.get("request")
-    return phone if request is not None and can_see_phones(request.user) else mask_phone(phone)
+    return phone_for(request.user if request is not None else None, phone)
 
 
 class VisitEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    action_label = serializers.CharField(read_only=True)
+    detail = serializers.CharField(read_only=True)
 
     class Meta:
         model = VisitEvent
-        fields = ["at", "actor", "action", "note", "data"]
+        fields = ["at", "actor", "action", "action_label", "detail", "note", "data"]
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -232,8 +234,6 @@ class NoticeSerializer(serializers.ModelSerializer):
     def get_completion(self, obj) -> dict | None:
         if obj.kind != Notice.Kind.PHONE:
             return None
-        from visits.rules import completion_rate
-
         households, reached = getattr(obj, "households", None), getattr(obj, "reached", None)
         if households is None or reached is None:  # not from the viewset's annotated queryset
             outcomes = list(obj.calls.values_list("outcome", flat=True))

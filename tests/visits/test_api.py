@@ -6,10 +6,13 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import api_as
-from tests.factories import UnitFactory, make_staff
+from tests.factories import ResidentFactory, UnitFactory, make_staff
+from tests.visits.helpers import count_queries, log, phone_notice
 from tickets.models import Repair
-from visits import services
 from visits.models import Visit
+from visits.services import handover as handover_svc
+from visits.services import notices as notice_svc
+from visits.services import reception
 
 
 @pytest.fixture
@@ -21,6 +24,46 @@ def create_visit(api, estate, **kwargs):
     data = {"estate": estate.code, "channel": "phone", "category": "repair", "summary": "门锁坏了"}
     data.update(kwargs)
     return api.post("/api/v1/visits/", data, format="json")
+
+
+def test_handover_and_notice_lists_take_a_fixed_number_of_queries(estate, staff, unit):
+    ResidentFactory(unit=unit)
+    api = api_as(staff["frontdesk"])
+    log(estate, staff["frontdesk"])
+    handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
+    phone_notice(estate, staff["frontdesk"])
+    api.get("/api/v1/handovers/")  # warm up (the session, caches)
+    handovers_one = count_queries(lambda: api.get("/api/v1/handovers/"))
+    notices_one = count_queries(lambda: api.get("/api/v1/notices/"))
+    for user in (staff["area_admin"], staff["supervisor"]):
+        log(estate, user)
+        log(estate, user)
+        handover_svc.handover_create(estate=estate, actor=user)
+        phone_notice(estate, user, title=f"通知 {user.username}")
+    response = api.get("/api/v1/handovers/")
+    assert len(response.json()["results"]) == 3
+    assert count_queries(lambda: api.get("/api/v1/handovers/")) == handovers_one
+    assert count_queries(lambda: api.get("/api/v1/notices/")) == notices_one
+    completions = [n["completion"] for n in api.get("/api/v1/notices/").json()["results"]]
+    assert completions == [{"households": 1, "reached": 0, "rate_percent": "0.0"}] * 3
+
+
+def test_api_refuses_a_resident_who_moved_out(api, estate, unit):
+    gone = ResidentFactory(unit=unit, moved_out_on=timezone.localdate() - dt.timedelta(days=1))
+    response = api.post(
+        "/api/v1/visits/",
+        {
+            "estate": estate.code,
+            "channel": "phone",
+            "category": "other",
+            "summary": "问停水",
+            "resident": gone.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "resident" in response.json()["error"]["fields"]
+    assert not Visit.objects.exists()
 
 
 def test_create_list_retrieve_and_resolve(api, estate, staff, resident):
@@ -53,7 +96,7 @@ def test_callback_before_resolution_is_a_conflict(api, estate, staff):
     visit_id = create_visit(api, estate).json()["id"]
     response = api.post(f"/api/v1/visits/{visit_id}/callback/", {}, format="json")
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["code"] == "invalid_transition"
 
 
 def test_phones_are_masked_for_roles_that_do_not_need_them(api, estate, staff, resident):
@@ -144,11 +187,11 @@ def test_notices_flow(api, estate, staff, unit, resident):
 
 def test_other_estates_records_are_404(estate, other_estate, staff, outsider):
     UnitFactory(building__estate=other_estate)
-    visit = services.visit_create(
+    visit = reception.visit_create(
         estate=estate, actor=staff["frontdesk"], channel="phone", category="other", summary="x"
     )
-    handover = services.handover_create(estate=estate, actor=staff["frontdesk"])
-    notice = services.notice_create(
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
+    notice = notice_svc.notice_create(
         estate=estate, actor=staff["frontdesk"], kind="phone", title="t", body="b"
     )
     client = api_as(outsider)

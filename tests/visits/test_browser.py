@@ -10,8 +10,8 @@ from tests.factories import make_staff
 from tests.visits.conftest import image_bytes
 from tickets.models import Repair
 from tickets.services import repairs as repair_services
-from visits import services
 from visits.models import Visit
+from visits.services import reception
 
 pytestmark = pytest.mark.browser
 
@@ -139,7 +139,7 @@ def test_front_desk_logs_a_call_with_type_ahead_and_converts_it(
 
 def test_handover_is_acknowledged_by_the_next_shift(browser, live_server, estate, unit, staff):
     night = make_staff("night", "frontdesk", estates=[estate])
-    visit = services.visit_create(
+    visit = reception.visit_create(
         estate=estate,
         actor=staff["frontdesk"],
         channel="phone",

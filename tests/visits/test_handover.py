@@ -3,25 +3,52 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from propserv.deadlines import sweep
 from propserv.models import Deadline, Notification
+from tests.conftest import PASSWORD, api_as
 from tests.factories import make_staff
-from visits import rules, services
-from visits.models import HandoverItem, Visit
-
-
-def log(estate, actor, summary="问物业费", **kwargs):
-    return services.visit_create(
-        estate=estate, actor=actor, channel="phone", category="other", summary=summary, **kwargs
-    )
+from tests.visits.helpers import client_for, log
+from visits import rules
+from visits.models import Handover, HandoverItem, Visit
+from visits.services import handover as handover_svc
 
 
 @pytest.fixture
 def night(estate):
     return make_staff("night", "frontdesk", estates=[estate])
+
+
+def test_only_desk_staff_acknowledge_a_handover(estate, staff):
+    visit = log(estate, staff["frontdesk"])
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
+    with pytest.raises(PermissionDenied):
+        handover_svc.handover_acknowledge(handover_id=handover.pk, actor=staff["technician"])
+    tech = client_for(staff["technician"])
+    assert 'data-testid="acknowledge"' not in tech.get(handover.get_absolute_url()).content.decode()
+    refused = tech.post(handover.get_absolute_url(), follow=True).content.decode()
+    assert "只有前台客服人员可以确认交接班" in refused
+    api = api_as(staff["technician"]).post(f"/api/v1/handovers/{handover.pk}/acknowledge/")
+    assert api.status_code == 403
+    handover.refresh_from_db()
+    visit.refresh_from_db()
+    assert handover.acknowledged_at is None and visit.owner == staff["frontdesk"]
+    handover_svc.handover_acknowledge(handover_id=handover.pk, actor=staff["area_admin"])
+    visit.refresh_from_db()
+    assert visit.owner == staff["area_admin"]
+
+
+def test_handover_double_submit_returns_the_first_handover(estate, staff):
+    log(estate, staff["frontdesk"])
+    first = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"], note="交班")
+    again = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"], note="交班")
+    assert again == first
+    assert Handover.objects.count() == 1
+    # Someone else with nothing to hand over still logs their own (empty) handover.
+    handover_svc.handover_create(estate=estate, actor=staff["area_admin"])
+    assert Handover.objects.count() == 2
 
 
 def test_open_items_of_the_shift_move_to_the_acknowledger(estate, staff, night):
@@ -31,7 +58,7 @@ def test_open_items_of_the_shift_move_to_the_acknowledger(estate, staff, night):
     done = log(estate, day, "已当场解决", resolved_on_spot=True, handling="已答复")
     someone_else = log(estate, staff["supervisor"], "主管的事项")
 
-    handover = services.handover_create(
+    handover = handover_svc.handover_create(
         estate=estate, actor=day, members=[colleague], note="C栋电梯维保中"
     )
     assert {i.visit_id for i in handover.items.all()} == {a.pk, b.pk}
@@ -45,9 +72,9 @@ def test_open_items_of_the_shift_move_to_the_acknowledger(estate, staff, night):
     ).exists()
 
     with pytest.raises(ValidationError):
-        services.handover_acknowledge(handover_id=handover.pk, actor=colleague)
+        handover_svc.handover_acknowledge(handover_id=handover.pk, actor=colleague)
 
-    services.handover_acknowledge(handover_id=handover.pk, actor=night)
+    handover_svc.handover_acknowledge(handover_id=handover.pk, actor=night)
     for visit in (a, b):
         visit.refresh_from_db()
         assert visit.owner == night
@@ -57,20 +84,20 @@ def test_open_items_of_the_shift_move_to_the_acknowledger(estate, staff, night):
     assert handover.acknowledged_by == night
     assert Deadline.objects.for_subject(handover).get().met_at is not None
     # Acknowledging twice changes nothing.
-    services.handover_acknowledge(handover_id=handover.pk, actor=staff["supervisor"])
+    handover_svc.handover_acknowledge(handover_id=handover.pk, actor=staff["supervisor"])
     a.refresh_from_db()
     assert a.owner == night
 
 
 def test_an_item_waits_in_one_handover_at_a_time(estate, staff, night):
     visit = log(estate, staff["frontdesk"])
-    first = services.handover_create(estate=estate, actor=staff["frontdesk"])
-    second = services.handover_create(
+    first = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
+    second = handover_svc.handover_create(
         estate=estate, actor=staff["area_admin"], members=[staff["frontdesk"]]
     )
     assert first.items.count() == 1 and second.items.count() == 0
-    services.handover_acknowledge(handover_id=first.pk, actor=night)
-    third = services.handover_create(estate=estate, actor=night)
+    handover_svc.handover_acknowledge(handover_id=first.pk, actor=night)
+    third = handover_svc.handover_create(estate=estate, actor=night)
     assert [i.visit_id for i in third.items.all()] == [visit.pk]
     assert HandoverItem.objects.filter(visit=visit).count() == 2
 
@@ -81,7 +108,7 @@ def test_unacknowledged_handover_escalates_to_the_supervisor(estate, staff):
     settings_row.save()
     now = timezone.now()
     log(estate, staff["frontdesk"], now=now)
-    handover = services.handover_create(estate=estate, actor=staff["frontdesk"], now=now)
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"], now=now)
     deadline = Deadline.objects.for_subject(handover).get(kind=rules.HANDOVER_ACK)
     assert deadline.due_at == now + dt.timedelta(minutes=20)
 
@@ -100,10 +127,9 @@ def test_unacknowledged_handover_escalates_to_the_supervisor(estate, staff):
 
 
 def test_handover_page_acknowledge_button(estate, staff, night, client):
-    from tests.conftest import PASSWORD
 
     visit = log(estate, staff["frontdesk"])
-    handover = services.handover_create(estate=estate, actor=staff["frontdesk"])
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
     client.login(username="frontdesk", password=PASSWORD)
     page = client.get(handover.get_absolute_url()).content.decode()
     assert visit.number in page and 'data-testid="acknowledge"' not in page

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -42,6 +43,12 @@ def finish(repair, staff):
     repair_services.repair_complete(
         repair_id=repair.pk, actor=tech, labour_minutes=30, signed_by="王先生"
     )
+
+
+def test_bad_content_length_on_the_public_form_is_400(estate, unit):
+    client = Client(REMOTE_ADDR="10.250.0.1")
+    response = client.post(f"/report/{estate.code}/", {"name": "x"}, CONTENT_LENGTH="lots")
+    assert response.status_code == 400
 
 
 def test_choose_estate_when_there_are_several(estate, db):

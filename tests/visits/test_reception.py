@@ -1,37 +1,25 @@
-"""The reception log: first-contact ownership, promised answers, conversions, lookup."""
+"""The reception log: first-contact ownership, promised answers, conversions, transfers, the
+project manager's praise list and the staff pages (docs/domain.md, Reception)."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.utils import timezone
 
 from propserv.deadlines import sweep
+from propserv.errors import InvalidTransition
 from propserv.models import Deadline, Notification
-from tests.conftest import PASSWORD
-from tests.factories import ResidentFactory, UnitFactory, make_staff
+from tests.factories import UnitFactory, make_staff
+from tests.visits.helpers import client_for, count_queries, log, log_call
 from tickets.models import Complaint, Repair
-from visits import complaints_bridge, rules, services
+from visits import rules, selectors
 from visits.models import Visit
-
-
-def log_call(estate, staff, **kwargs):
-    data = {
-        "estate": estate,
-        "actor": staff["frontdesk"],
-        "channel": "phone",
-        "category": "other",
-        "summary": "问小区停水时间",
-    }
-    data.update(kwargs)
-    return services.visit_create(**data)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    return client
+from visits.services import complaints as complaint_svc
+from visits.services import defects as defect_svc
+from visits.services import handover as handover_svc
+from visits.services import notices as notice_svc
+from visits.services import reception, registers, web_reports
 
 
 def test_receiver_owns_the_entry_and_the_promise_has_a_clock(estate, staff, resident):
@@ -51,12 +39,12 @@ def test_receiver_owns_the_entry_and_the_promise_has_a_clock(estate, staff, resi
         recipient=staff["supervisor"], dedupe_key=f"deadline:{deadline.pk}:1"
     ).exists()
 
-    services.visit_resolve(visit_id=visit.pk, actor=staff["frontdesk"], resolution="已答复")
+    reception.visit_resolve(visit_id=visit.pk, actor=staff["frontdesk"], resolution="已答复")
     deadline.refresh_from_db()
     assert deadline.met_at is not None
     visit.refresh_from_db()
     assert visit.status == Visit.Status.RESOLVED and visit.owner == staff["frontdesk"]
-    services.visit_record_callback(visit_id=visit.pk, actor=staff["frontdesk"], note="满意")
+    reception.visit_record_callback(visit_id=visit.pk, actor=staff["frontdesk"], note="满意")
     visit.refresh_from_db()
     assert visit.status == Visit.Status.CLOSED
     assert [e.action for e in visit.events.all()] == ["received", "resolved", "called_back"]
@@ -64,8 +52,8 @@ def test_receiver_owns_the_entry_and_the_promise_has_a_clock(estate, staff, resi
 
 def test_callback_before_resolution_is_refused(estate, staff):
     visit = log_call(estate, staff)
-    with pytest.raises(services.StateError):
-        services.visit_record_callback(visit_id=visit.pk, actor=staff["frontdesk"])
+    with pytest.raises(InvalidTransition):
+        reception.visit_record_callback(visit_id=visit.pk, actor=staff["frontdesk"])
     visit.refresh_from_db()
     assert visit.status == Visit.Status.OPEN
 
@@ -97,7 +85,7 @@ def test_convert_to_repair_is_one_step_prefilled_and_linked_both_ways(
     estate, staff, resident, categories
 ):
     visit = log_call(estate, staff, resident=resident, category="repair", summary="卫生间漏水")
-    repair = services.visit_convert_to_repair(
+    repair = reception.visit_convert_to_repair(
         visit_id=visit.pk,
         actor=staff["frontdesk"],
         category=categories["water"],
@@ -110,7 +98,7 @@ def test_convert_to_repair_is_one_step_prefilled_and_linked_both_ways(
     visit.refresh_from_db()
     assert visit.repair == repair and visit.owner == staff["frontdesk"]
     # A second click does not make a second repair.
-    again = services.visit_convert_to_repair(
+    again = reception.visit_convert_to_repair(
         visit_id=visit.pk, actor=staff["frontdesk"], category=categories["water"], description="x"
     )
     assert again == repair and Repair.objects.count() == 1
@@ -118,14 +106,14 @@ def test_convert_to_repair_is_one_step_prefilled_and_linked_both_ways(
 
 def test_convert_to_complaint_keeps_the_entry_owner(estate, staff, resident):
     visit = log_call(estate, staff, resident=resident, category="complaint", summary="保安态度差")
-    complaint = complaints_bridge.visit_convert_to_complaint(
+    complaint = complaint_svc.visit_convert_to_complaint(
         visit_id=visit.pk, actor=staff["supervisor"], description=visit.summary, demand="道歉"
     )
     assert complaint.owner == staff["frontdesk"]  # the first contact stays the owner
     assert complaint.unit == resident.unit and complaint.request == "道歉"
     assert list(complaint.reception_entries.all()) == [visit]
     assert Complaint.objects.count() == 1
-    again = complaints_bridge.visit_convert_to_complaint(
+    again = complaint_svc.visit_convert_to_complaint(
         visit_id=visit.pk, actor=staff["frontdesk"], description="x"
     )
     assert again == complaint and Complaint.objects.count() == 1
@@ -188,74 +176,6 @@ def test_entry_converts_to_repair_from_the_web_and_shows_on_the_board(
     assert repair.number in detail
 
 
-def test_lookup_json_matches_unit_name_and_phone_scoped_and_masked(
-    estate, other_estate, staff, resident, other_unit
-):
-    ResidentFactory(unit=other_unit, name="王五", phone="13800001502")
-    frontdesk = client_for(staff["frontdesk"])
-    by_unit = frontdesk.get("/visits/lookup.json", {"q": "3-2-15"}).json()["results"]
-    assert [r["name"] for r in by_unit] == ["王先生"]  # not the other estate's 3-2-1502
-    assert by_unit[0]["phone"] == "13800001502"
-    by_name = frontdesk.get("/visits/lookup.json", {"q": "王"}).json()["results"]
-    assert [r["name"] for r in by_name] == ["王先生"]
-    by_tail = frontdesk.get("/visits/lookup.json", {"q": "1502"}).json()["results"]
-    assert [r["id"] for r in by_tail] == [resident.pk]
-    by_prefix = frontdesk.get("/visits/lookup.json", {"q": "1380000"}).json()["results"]
-    assert [r["id"] for r in by_prefix] == [resident.pk]
-    # A technician may look people up but sees masked numbers.
-    tech = client_for(staff["technician"]).get("/visits/lookup.json", {"q": "王"}).json()
-    assert tech["results"][0]["phone"] == "138****1502"
-
-
-def test_lookup_page_by_repair_number_and_tracking_code(estate, staff, resident, categories):
-    from tickets.services.repairs import repair_create
-
-    repair = repair_create(
-        estate=estate,
-        category=categories["drainage"],
-        unit=resident.unit,
-        description="下水道堵塞",
-        reporter=resident,
-        actor=staff["frontdesk"],
-    )
-    visit = log_call(estate, staff, resident=resident)
-    client = client_for(staff["frontdesk"])
-    letters_only = repair_create(
-        estate=estate,
-        category=categories["drainage"],
-        unit=resident.unit,
-        description="又堵了",
-        reporter=resident,
-        actor=staff["frontdesk"],
-    )
-    Repair.objects.filter(pk=letters_only.pk).update(tracking_code="ZZEMBQVD")  # reads like a name
-    for q in (
-        repair.number,
-        repair.tracking_code,
-        repair.tracking_code.lower(),
-        "3-2-1502",
-        "zzembqvd",
-    ):
-        page = client.get("/visits/lookup/", {"q": q}).content.decode()
-        assert 'data-testid="unit-3-2-1502"' in page, q
-        assert repair.number in page and visit.number in page and "王先生" in page
-    technician = client_for(staff["technician"]).get("/visits/lookup/", {"q": "3-2-1502"})
-    assert "138****1502" in technician.content.decode()
-    assert "13800001502" not in technician.content.decode()
-
-
-def test_lookup_never_shows_another_estates_records(estate, other_estate, staff, other_unit):
-    stranger_resident = ResidentFactory(unit=other_unit, name="外人", phone="13900009999")
-    client = client_for(staff["frontdesk"])
-    for q in ("外人", "3-2-1502", "13900009999"):
-        page = client.get("/visits/lookup/", {"q": q}).content.decode()
-        # After the search box, which repeats the query.
-        results = page.split('class="searchbar"')[1].split("</form>", 1)[1]
-        assert 'data-testid="unit-' not in results, q
-        assert stranger_resident.phone not in results and "外人" not in results, q
-    assert client.get("/visits/lookup.json", {"q": "外人"}).json() == {"results": []}
-
-
 def test_praise_reaches_the_project_manager_who_marks_it_read(estate, staff):
     visit = log_call(estate, staff, category="praise", summary="表扬保洁阿姨")
     note = Notification.objects.get(recipient=staff["project_manager"])
@@ -263,8 +183,8 @@ def test_praise_reaches_the_project_manager_who_marks_it_read(estate, staff):
     page = client_for(staff["project_manager"]).get("/visits/praise/").content.decode()
     assert "表扬保洁阿姨" in page
     with pytest.raises(PermissionDenied):
-        services.visit_pm_note(visit_id=visit.pk, actor=staff["frontdesk"])
-    services.visit_pm_note(visit_id=visit.pk, actor=staff["project_manager"])
+        reception.visit_pm_note(visit_id=visit.pk, actor=staff["frontdesk"])
+    reception.visit_pm_note(visit_id=visit.pk, actor=staff["project_manager"])
     page = client_for(staff["project_manager"]).get("/visits/praise/").content.decode()
     assert "表扬保洁阿姨" not in page  # read items leave the unread list
 
@@ -273,10 +193,10 @@ def test_transfer_goes_only_to_a_colleague_of_the_estate(estate, other_estate, s
     visit = log_call(estate, staff)
     outsider = make_staff("outsider", "frontdesk", estates=[other_estate])
     with pytest.raises(ValidationError):
-        services.visit_transfer(
+        reception.visit_transfer(
             visit_id=visit.pk, to_user=outsider, actor=staff["supervisor"], reason="调班"
         )
-    services.visit_transfer(
+    reception.visit_transfer(
         visit_id=visit.pk, to_user=staff["area_admin"], actor=staff["supervisor"], reason="调班"
     )
     visit.refresh_from_db()
@@ -296,18 +216,21 @@ def test_entry_pages_of_another_estate_are_404(estate, other_estate, staff):
     assert client.post(f"/visits/{visit.pk}/resolve/", {"resolution": "x"}).status_code == 404
 
 
-def test_origin_tag_shows_the_entry_owner_on_the_repair(estate, staff, resident, categories):
+def test_origin_panel_shows_the_entry_owner_on_the_repair(estate, staff, resident, categories):
     from django.template import Context, Template
+    from django.test import RequestFactory
 
     visit = log_call(estate, staff, resident=resident, category="repair", summary="灯不亮")
-    repair = services.visit_convert_to_repair(
+    repair = reception.visit_convert_to_repair(
         visit_id=visit.pk,
         actor=staff["supervisor"],
         category=categories["lighting"],
         description="灯不亮",
     )
-    html = Template("{% load visits_tags %}{% reception_origin repair %}").render(
-        Context({"repair": repair})
+    request = RequestFactory().get("/")
+    request.user = staff["technician"]
+    html = Template('{% load registry %}{% panels "repair" repair %}').render(
+        Context({"repair": repair, "request": request})
     )
     assert visit.number in html and "frontdesk" in html
 
@@ -337,17 +260,17 @@ def test_printable_qr_sheet_per_building(estate, staff, unit, other_estate):
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 def test_every_staff_page_renders_in_both_languages(estate, staff, unit, resident, lang):
     visit = log_call(estate, staff, resident=resident, category="praise", summary="表扬")
-    defect = services.defect_create(
+    defect = defect_svc.defect_create(
         estate=estate, actor=staff["frontdesk"], unit=unit, description="墙面开裂"
     )
-    notice = services.notice_create(
+    notice = notice_svc.notice_create(
         estate=estate, actor=staff["frontdesk"], kind="phone", title="停水", body="明日停水"
     )
-    incident = services.incident_record(
+    incident = registers.incident_record(
         estate=estate, actor=staff["frontdesk"], kind="fire", location="车库", description="冒烟"
     )
-    handover = services.handover_create(estate=estate, actor=staff["frontdesk"])
-    client = client_for(staff["project_manager"])
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"])
+    client = client_for(staff["project_manager"], lang)
     expected = {"zh-hans": "接待登记", "en": "Reception log"}[lang]
     for url in (
         "/visits/",
@@ -375,7 +298,7 @@ def test_every_staff_page_renders_in_both_languages(estate, staff, unit, residen
 
 
 def test_staff_can_open_a_web_reported_repair(estate, unit, categories, staff):
-    repair = services.web_report_submit(
+    repair = web_reports.web_report_submit(
         estate=estate,
         unit=unit,
         category=categories["drainage"],
@@ -385,3 +308,90 @@ def test_staff_can_open_a_web_reported_repair(estate, unit, categories, staff):
     )
     client = client_for(staff["frontdesk"])
     assert client.get(repair.get_absolute_url()).status_code == 200
+
+
+def test_transfer_needs_a_supervisor_the_project_manager_or_the_owner(estate, staff):
+    visit = log(estate, staff["frontdesk"])
+    with pytest.raises(PermissionDenied):
+        reception.visit_transfer(
+            visit_id=visit.pk, to_user=staff["area_admin"], actor=staff["area_admin"], reason="抢"
+        )
+    visit.refresh_from_db()
+    assert visit.owner == staff["frontdesk"] and not visit.events.filter(action="owner_changed")
+    # The owner hands their own entry off; the project manager moves any entry.
+    reception.visit_transfer(
+        visit_id=visit.pk, to_user=staff["area_admin"], actor=staff["frontdesk"], reason="下班"
+    )
+    reception.visit_transfer(
+        visit_id=visit.pk,
+        to_user=staff["supervisor"],
+        actor=staff["project_manager"],
+        reason="升级",
+    )
+    visit.refresh_from_db()
+    assert visit.owner == staff["supervisor"]
+
+
+def test_transfer_on_the_web_is_refused_and_the_form_is_hidden(estate, staff):
+    visit = log(estate, staff["frontdesk"])
+    stranger = client_for(staff["area_admin"])
+    assert 'data-testid="transfer"' not in stranger.get(visit.get_absolute_url()).content.decode()
+    response = stranger.post(
+        f"/visits/{visit.pk}/transfer/", {"to_user": staff["area_admin"].pk, "reason": "抢"}
+    )
+    # Refused on the same page, with the reason, in the user's language.
+    assert response.status_code == 400
+    assert "只有" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.owner == staff["frontdesk"]
+    page = client_for(staff["supervisor"]).get(visit.get_absolute_url()).content.decode()
+    assert 'data-testid="transfer"' in page
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "https://evil.example/", "//evil.example"])
+def test_mark_read_does_not_redirect_off_site(estate, staff, target):
+    visit = log(estate, staff["frontdesk"])
+    response = client_for(staff["project_manager"]).post(
+        f"/visits/{visit.pk}/pm-noted/", {"next": target}
+    )
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]
+
+
+def test_mark_read_returns_to_a_page_of_the_site(estate, staff):
+    visit = log(estate, staff["frontdesk"])
+    response = client_for(staff["project_manager"]).post(
+        f"/visits/{visit.pk}/pm-noted/", {"next": "/visits/praise/?all=1"}
+    )
+    assert response["Location"] == "/visits/praise/?all=1"
+
+
+def test_my_open_entries_take_a_fixed_number_of_queries(estate, staff, unit):
+    user = staff["frontdesk"]
+
+    def render_rows():
+        return [(v.owner.username, v.who, v.unit) for v in selectors.my_open_visits(user)]
+
+    log(estate, user, unit=unit)
+    one = count_queries(render_rows)
+    for _i in range(3):
+        log(estate, user, unit=UnitFactory(building=unit.building))
+    assert count_queries(render_rows) == one
+
+
+def test_a_refused_entry_comes_back_with_what_was_typed(estate, staff):
+    """The web pages call services through propserv.web.attempt: a refusal re-renders the same
+    page with the input kept and the reason, in the user's language."""
+    response = client_for(staff["technician"], "en").post(
+        "/visits/",
+        {
+            "estate": estate.code,
+            "channel": "phone",
+            "category": "other",
+            "summary": "楼道灯坏了好几天",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "楼道灯坏了好几天" in page and "Your role may not do this." in page
+    assert not Visit.objects.exists()

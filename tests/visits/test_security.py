@@ -12,8 +12,11 @@ from tests.conftest import PASSWORD
 from tests.visits.conftest import image_bytes, public_client
 from tests.visits.test_public import form_data, submit
 from tickets.models import Repair
-from visits import services
 from visits.models import Visit
+from visits.services import defects as defect_svc
+from visits.services import handover as handover_svc
+from visits.services import notices as notice_svc
+from visits.services import reception, registers
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -178,7 +181,7 @@ def test_script_in_every_staff_field_is_shown_escaped(estate, unit, staff):
     from tests.factories import ResidentFactory
 
     ResidentFactory(unit=unit, name=SCRIPT[:64], phone="13800007777")
-    visit = services.visit_create(
+    visit = reception.visit_create(
         estate=estate,
         actor=staff["frontdesk"],
         channel="phone",
@@ -188,8 +191,8 @@ def test_script_in_every_staff_field_is_shown_escaped(estate, unit, staff):
         summary=SCRIPT,
         handling=SCRIPT,
     )
-    services.visit_add_note(visit_id=visit.pk, actor=staff["frontdesk"], note=SCRIPT)
-    item = services.lost_item_register(
+    reception.visit_add_note(visit_id=visit.pk, actor=staff["frontdesk"], note=SCRIPT)
+    item = registers.lost_item_register(
         estate=estate,
         actor=staff["frontdesk"],
         description=SCRIPT,
@@ -197,10 +200,10 @@ def test_script_in_every_staff_field_is_shown_escaped(estate, unit, staff):
         found_by=SCRIPT,
         kept_where=SCRIPT,
     )
-    services.lost_item_return(
+    registers.lost_item_return(
         item_id=item.pk, actor=staff["frontdesk"], claimant_name=SCRIPT, claimant_proof=SCRIPT
     )
-    incident = services.incident_record(
+    incident = registers.incident_record(
         estate=estate,
         actor=staff["frontdesk"],
         kind="other",
@@ -208,11 +211,11 @@ def test_script_in_every_staff_field_is_shown_escaped(estate, unit, staff):
         description=SCRIPT,
         actions_taken=SCRIPT,
     )
-    handover = services.handover_create(estate=estate, actor=staff["frontdesk"], note=SCRIPT)
-    notice = services.notice_create(
+    handover = handover_svc.handover_create(estate=estate, actor=staff["frontdesk"], note=SCRIPT)
+    notice = notice_svc.notice_create(
         estate=estate, actor=staff["frontdesk"], kind="phone", title=SCRIPT, body=SCRIPT
     )
-    defect = services.defect_create(
+    defect = defect_svc.defect_create(
         estate=estate,
         actor=staff["frontdesk"],
         unit=unit,

@@ -2,7 +2,7 @@
 
 Protection: CSRF on every form; rate limits per IP and per phone (5 a minute, 20 an hour, counted
 in the Redis cache) answered with a friendly 429 page; a honeypot field; length limits on every
-field and on the whole request; photos checked by content (visits/photos.py); every text shown
+field and on the whole request; photos checked by content (visits.public.photos); every text shown
 through Django's autoescaping. Residents reach their repair only through a signed link (or the
 tracking code together with the phone number they gave).
 """
@@ -10,79 +10,30 @@ tracking code together with the phone number they gave).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from propserv.errors import InvalidTransition, NotAllowed
 from propserv.models import Deadline, Estate
 from tickets import rules as ticket_rules
 from tickets.models import Callback, Repair
-from tickets.services.repairs import TransitionError
-from visits import forms as f
-from visits import rules, services
+from visits import rules
+from visits.public import forms as f
+from visits.public.tracking import PLAIN_EVENTS, PLAIN_STATUS, repair_from_token, tracking_url
+from visits.services import web_reports
 
 RATES = ("5/m", "20/h")
 # Three 5 MB photos plus the text fields; anything larger is refused before it is parsed.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
-TRACK_SALT = "visits.track"
 SUBMISSION_TTL = 600
-
-# What each repair status means, in the resident's words.
-PLAIN_STATUS = {
-    Repair.Status.RECEIVED: gettext_lazy("We have your request and are sending a technician."),
-    Repair.Status.DISPATCHED: gettext_lazy("A technician is on the way."),
-    Repair.Status.ON_SITE: gettext_lazy("The technician is with you."),
-    Repair.Status.IN_PROGRESS: gettext_lazy("The work is in progress."),
-    Repair.Status.ON_HOLD: gettext_lazy("The work is paused until the time agreed with you."),
-    Repair.Status.COMPLETED: gettext_lazy("The work is done. Please tell us how it went."),
-    Repair.Status.CALLED_BACK: gettext_lazy("Done, and your feedback is recorded. Thank you."),
-    Repair.Status.CLOSED: gettext_lazy("Done, and your feedback is recorded. Thank you."),
-    Repair.Status.CANCELLED: gettext_lazy("This request was cancelled."),
-    Repair.Status.REOPENED: gettext_lazy("We are handling this again."),
-}
-PLAIN_EVENTS = {
-    "created": gettext_lazy("We received your request."),
-    "dispatched": gettext_lazy("A technician was assigned: %(note)s."),
-    "arrived": gettext_lazy("The technician arrived."),
-    "started": gettext_lazy("Work started."),
-    "on_hold": gettext_lazy("Work paused: %(note)s."),
-    "resumed": gettext_lazy("Work resumed."),
-    "quoted": gettext_lazy("A price from the price list was quoted: %(note)s."),
-    "consent": gettext_lazy("The price was agreed."),
-    "completed": gettext_lazy("The work was completed."),
-    "called_back": gettext_lazy("Your feedback was recorded."),
-    "closed": gettext_lazy("The request was closed."),
-    "reopened": gettext_lazy("The request was reopened to be handled again."),
-    "cancelled": gettext_lazy("The request was cancelled: %(note)s."),
-}
-
-
-def tracking_token(repair: Repair) -> str:
-    return signing.Signer(salt=TRACK_SALT).sign(repair.tracking_code)
-
-
-def tracking_url(repair: Repair) -> str:
-    return reverse("visits:track", args=[tracking_token(repair)])
-
-
-def _repair_from_token(token: str) -> Repair:
-    try:
-        code = signing.Signer(salt=TRACK_SALT).unsign(token)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    return get_object_or_404(
-        Repair.objects.select_related("estate", "unit", "category", "technician"),
-        tracking_code=code,
-    )
 
 
 def client_ip(request) -> str:
@@ -162,7 +113,7 @@ def report(request, code: str):
                 if repair is not None:  # a double tap: the same report once
                     return HttpResponseRedirect(tracking_url(repair) + "?new=1")
             try:
-                repair = services.web_report_submit(
+                repair = web_reports.web_report_submit(
                     estate=estate,
                     unit=data["unit_code"],
                     category=data["category"],
@@ -232,12 +183,14 @@ def _timeline(repair: Repair) -> list[dict]:
         text = PLAIN_EVENTS.get(event.action)
         if text is None:
             continue
-        rows.append({"at": event.at, "text": str(text) % {"note": event.note}})
+        # The event's parameters in the resident's language, then what a person typed.
+        said = " · ".join(str(part) for part in (event.detail, event.note) if part)
+        rows.append({"at": event.at, "text": str(text) % {"note": said}})
     return rows
 
 
 def track(request, token: str):
-    repair = _repair_from_token(token)
+    repair = repair_from_token(token)
     arrival = (
         Deadline.objects.for_subject(repair)
         .filter(kind=ticket_rules.ARRIVAL)
@@ -271,19 +224,19 @@ def track(request, token: str):
 
 @require_POST
 def track_rate(request, token: str):
-    repair = _repair_from_token(token)
+    repair = repair_from_token(token)
     if _limited(request, "rate"):
         return _too_many(request, repair.estate)
     form = f.RatingForm(request.POST)
     if not form.is_valid():
         return HttpResponseRedirect(reverse("visits:track", args=[token]))
     try:
-        services.web_rate_repair(
+        web_reports.web_rate_repair(
             repair=repair,
             satisfaction=form.cleaned_data["satisfaction"],
             comment=form.cleaned_data["comment"],
         )
-    except (TransitionError, ValidationError):
+    except (InvalidTransition, NotAllowed, ValidationError):
         pass  # already rated, or nothing to rate: the page shows the current state
     outcome = "sorry" if form.cleaned_data["satisfaction"] <= 2 else "thanks"
     return HttpResponseRedirect(reverse("visits:track", args=[token]) + f"?rated={outcome}")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
@@ -31,8 +32,6 @@ _heif_registered = False
 def _register_heif() -> None:
     global _heif_registered
     if not _heif_registered:
-        from pillow_heif import register_heif_opener
-
         register_heif_opener()
         _heif_registered = True
 

@@ -1,8 +1,9 @@
-"""A reception entry becomes a complaint through the complaints module's own intake service.
+"""A reception entry becomes a complaint through the complaints module's own intake service
+(docs/domain.md, Reception; Complaints).
 
-Kept apart so the reception log depends on one narrow surface of the complaints module:
-`complaint_create` (which gives the complaint to its receiver, 首问负责制) and
-`complaint_assign_owner` (so the entry's owner stays the complaint's owner).
+The reception log depends on one narrow surface of tickets' complaints: `complaint_create`
+(which gives the complaint to its receiver, 首问负责制) and `complaint_assign_owner` (so the
+entry's owner stays the complaint's owner).
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propserv.access import check_actor
+from propserv.errors import InvalidTransition
+from propserv.roles import RECEPTION
 from tickets import rules as ticket_rules
-
-
-def available() -> bool:
-    try:
-        from tickets.services import complaints  # noqa: F401
-    except ImportError:
-        return False
-    return True
+from tickets.services import complaints as complaint_services
+from visits.models import VisitEvent
+from visits.services.reception import lock_visit
 
 
 def complaint_of(visit):
@@ -31,16 +30,13 @@ def visit_convert_to_complaint(
     *, visit_id: int, actor, description: str, demand: str = "", now=None
 ):
     """One step, pre-filled from the entry; both keep the link; idempotent."""
-    from tickets.services import complaints as complaint_services
-    from visits import services
-    from visits.models import VisitEvent
-
     now = now or timezone.now()
-    visit = services._locked_visit(visit_id)
+    visit = lock_visit(visit_id)
+    check_actor(actor, estate=visit.estate, roles=RECEPTION)
     if visit.complaint_id:
         return visit.complaint
     if not visit.is_open:
-        raise services.StateError(_("A closed entry cannot become a complaint."))
+        raise InvalidTransition(_("A closed entry cannot become a complaint."))
     received_at = visit.received_at
     if ticket_rules.check_received_at(received_at, now):
         received_at = now
@@ -68,10 +64,9 @@ def visit_convert_to_complaint(
     visit.save(update_fields=["complaint"])
     VisitEvent.record(
         visit,
-        action="to_complaint",
+        action=VisitEvent.Action.TO_COMPLAINT,
         actor=actor,
         at=now,
-        note=complaint.number,
-        data={"complaint": complaint.pk},
+        data={"complaint": complaint.pk, "number": complaint.number},
     )
     return complaint

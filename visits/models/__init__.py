@@ -1,0 +1,31 @@
+"""Reception (客户来访接待): the duty log and everything the front desk records besides repairs
+(docs/domain.md, Reception). One module per family:
+
+- reception: Visit (one contact in the duty log) and its timeline VisitEvent;
+- handover: Handover / HandoverItem (交接班记录);
+- defects: Defect / DefectEvent (物业返修联系单);
+- registers: LostItem (物品招领登记), Incident (突发事件记录);
+- notices: Notice / NoticeCall / NoticeCallAttempt (通知).
+"""
+
+from visits.models.defects import Defect, DefectEvent
+from visits.models.handover import Handover, HandoverItem
+from visits.models.notices import Notice, NoticeCall, NoticeCallAttempt
+from visits.models.reception import OWNER_CHANGE_BY_HANDOVER, Visit, VisitEvent, VisitQuerySet
+from visits.models.registers import Incident, LostItem
+
+__all__ = [
+    "OWNER_CHANGE_BY_HANDOVER",
+    "Defect",
+    "DefectEvent",
+    "Handover",
+    "HandoverItem",
+    "Incident",
+    "LostItem",
+    "Notice",
+    "NoticeCall",
+    "NoticeCallAttempt",
+    "Visit",
+    "VisitEvent",
+    "VisitQuerySet",
+]
