@@ -2,8 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from tickets.api import RepairViewSet
-from tickets.complaint_api import CallbackViewSet, ComplaintViewSet
+from tickets.api.callbacks import CallbackViewSet
+from tickets.api.complaints import ComplaintViewSet
+from tickets.api.repairs import RepairViewSet
 
 router = SimpleRouter()
 router.register("repairs", RepairViewSet, basename="repairs")

@@ -7,12 +7,14 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from propserv.models import Resident, StaffProfile, Unit
 from propserv.roles import Role
 from tickets.models import PriceItem, Repair, RepairCategory
+from tickets.services import repairs as services
 
 # (code, name, urgent, major incident) — water, electricity and gas emergencies are urgent.
 DEFAULT_CATEGORIES = [
@@ -56,10 +58,6 @@ def ensure_reference_data(estate) -> None:
 
 def seed(estate) -> None:
     """Called by `seed_demo`: reference data always, a day of repairs once."""
-    from django.contrib.auth.models import Group
-
-    from tickets.services import repairs as services
-
     ensure_reference_data(estate)
     User = get_user_model()
     technicians = []

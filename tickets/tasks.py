@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+from tickets.reports.filing import file_due_reports
+from tickets.services.complaints import complaints_auto_upgrade
+
 
 @shared_task(
     name="tickets.upgrade_complaints",
@@ -11,8 +14,6 @@ from celery import shared_task
 )
 def upgrade_complaints() -> int:
     """Effective complaints still open after a month become major (idempotent)."""
-    from tickets.services.complaints import complaints_auto_upgrade
-
     return complaints_auto_upgrade()
 
 
@@ -22,6 +23,4 @@ def upgrade_complaints() -> int:
 def complaint_reports() -> int:
     """File each estate's monthly complaint summary once its report day has come (idempotent per
     estate and month: a unique row)."""
-    from tickets.reports import file_due_reports
-
     return file_due_reports()

@@ -1,6 +1,6 @@
 """What visits adds to the shared pages (propserv.registry; docs/architecture.md, "Adding an
 app"): its header links, the reception origin on repair and complaint pages, the open entries
-on a unit's card, its lookup provider and its deadline kinds. Called from VisitsConfig.ready."""
+on a unit's card, its lookup provider, its deadline kinds and its demo data. Called from VisitsConfig.ready."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from propserv.registry import LookupProvider, NavEntry, Panel, registry
 from propserv.roles import PRAISE_READERS, RECEPTION_READERS
-from visits import rules, selectors, sla
+from visits import demo, rules, selectors, sla
 
 DEADLINE_KINDS = (rules.ANSWER, rules.HANDOVER_ACK, rules.DEFECT_SEND, rules.EMERGENCY_NOTICE)
 
@@ -54,3 +54,4 @@ def register() -> None:
     registry.add_deadline_kinds("visits", DEADLINE_KINDS)
     for policy in sla.POLICIES:
         registry.add_deadline_policy(policy())
+    registry.add_demo_seeder("visits", demo.seed, order=5)  # the top layer seeds last

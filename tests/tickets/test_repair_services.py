@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from propserv.errors import InvalidTransition
 from propserv.models import Deadline
 from tickets import rules
 from tickets.models import Callback, PriceItem, Repair
@@ -79,7 +80,7 @@ def test_dissatisfied_callback_reopens_with_new_clocks(repair, staff):
 
 
 def test_invalid_transition_is_refused_and_changes_nothing(repair, staff):
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.repair_complete(
             repair_id=repair.pk, actor=staff["frontdesk"], labour_minutes=5, signed_by="王"
         )
@@ -107,7 +108,7 @@ def test_paid_work_needs_quote_and_consent_before_start(repair, staff, estate):
     services.repair_quote(
         repair_id=repair.pk, lines=[(tap.pk, Decimal("2"))], actor=staff["technician"]
     )
-    with pytest.raises(services.TransitionError, match="agreed|同意"):
+    with pytest.raises(InvalidTransition, match="agreed|同意"):
         services.repair_start(repair_id=repair.pk, actor=staff["technician"])
     services.repair_record_consent(
         repair_id=repair.pk, resident_name="王先生", actor=staff["technician"]

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.conftest import api_as
 from tests.factories import UnitFactory, make_staff
-from tickets import serializers as s
 from tickets.models import Repair
+from tickets.serializers import repairs as s
 
 
 def create(api, **extra):
@@ -61,7 +61,7 @@ def test_actions_walk_and_invalid_transition_is_409(api, unit, categories, staff
     assert body["status"] == "completed"
     assert any(d["kind"] == "repair.callback" and d["met_at"] is None for d in body["deadlines"])
     error = api.post(f"/api/v1/repairs/{rid}/arrive/").json()["error"]
-    assert error["code"] == "conflict" and error["message"]
+    assert error["code"] == "invalid_transition" and error["message"]
 
 
 def test_bad_input_is_400_with_field_errors_and_nothing_saved(api, unit, categories):

@@ -8,11 +8,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propserv.models import Estate, EstateScopedQuerySet
 from tickets.models.complaints import Complaint
 from tickets.models.repairs import Repair
+from tickets.rules.callbacks import call_advice, is_dissatisfied
 
 
 class CallbackQuerySet(EstateScopedQuerySet):
@@ -143,14 +145,10 @@ class Callback(models.Model):
 
     @property
     def dissatisfied(self) -> bool:
-        return self.satisfaction is not None and self.satisfaction <= 2
+        return self.satisfaction is not None and is_dissatisfied(self.satisfaction)
 
     def call_advice(self, now, due_at=None, settings_row=None):
         """When to phone, given the estate's calling hours: now / before <t> / at <t>."""
-        from django.utils import timezone
-
-        from tickets.complaint_rules import call_advice
-
         return call_advice(
             due_at=timezone.localtime(due_at or self.due_at),
             now=timezone.localtime(now),

@@ -7,18 +7,22 @@ whose subject is the complaint; its history is the append-only ComplaintEvent ti
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
 from propserv.phones import phone_validator
-from tickets.models.repairs import Channel
+from propserv.roles import Role
+from tickets.models.repairs import Channel, callback_detail
 
 
 class ComplaintQuerySet(EstateScopedQuerySet):
@@ -343,8 +347,31 @@ class ComplaintExtension(models.Model):
 
 
 class ComplaintEvent(TimelineEvent):
-    """The timeline: who did what, when, from which status (or grade) to which. Append-only."""
+    """The timeline: who did what, when, from which status (or grade) to which. Append-only;
+    rows keep codes and parameters, rendered in the reader's language (docs/architecture.md,
+    Timelines)."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("received")
+        GRADED = "graded", _("graded")
+        REGRADED = "regraded", _("regraded")
+        AUTO_UPGRADED = "auto_upgraded", _("upgraded to major automatically")
+        REPORTED_UP = "reported_up", _("reported up")
+        REPLIED = "replied", _("replied")
+        HANDLED = "handled", _("handled")
+        EXTENDED = "extended", _("handling time extended")
+        OWNER = "owner", _("owner changed")
+        REPEAT = "repeat", _("repeat complaint")
+        CALLBACK_DUE = "callback_due", _("callback due")
+        CALLBACK_ASSIGNED = "callback_assigned", _("callers changed")
+        CALLBACK_ATTEMPT = "callback_attempt", _("call attempt")
+        CALLED_BACK = "called_back", _("called back")
+        REOPENED = "reopened", _("reopened")
+        CLOSED = "closed", _("closed")
+        SECOND_HANDLING = "second_handling", _("second handling assigned")
+        SECOND_HANDLING_DONE = "second_handling_done", _("handled again")
+
+    Status = Complaint.Status
     subject_field = "complaint"
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
 
@@ -353,6 +380,38 @@ class ComplaintEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def detail(self) -> str:
+        data, action = self.data or {}, self.action
+        grades = dict(Complaint.Grade.choices)
+        if "to_grade" in data:
+            before = grades.get(data.get("from_grade") or "", "–")
+            text = f"{before} → {grades.get(data['to_grade'], data['to_grade'])}"
+            if data.get("as_proposed"):
+                text += " · " + str(_("as proposed"))
+            if data.get("days"):
+                text += " · " + _("still unresolved after %(days)s days") % {"days": data["days"]}
+            return text
+        if action == "reported_up" and data.get("to"):
+            return ", ".join(str(Role(r).label) if r in Role.values else r for r in data["to"])
+        if action == "replied" and data.get("channel"):
+            return str(dict(ComplaintReply.Channel.choices).get(data["channel"], data["channel"]))
+        if action == "extended" and data.get("to"):
+            until = timezone.localtime(dt.datetime.fromisoformat(data["to"]))
+            return _("until %(time)s") % {"time": until.strftime("%Y-%m-%d %H:%M")}
+        if action == "owner" and data.get("to_name"):
+            return f"{data.get('from_name') or '–'} → {data['to_name']}"
+        if action == "repeat" and data.get("count"):
+            return _("Same matter complained about %(count)s times (first: %(first)s).") % {
+                "count": data["count"],
+                "first": data.get("first_number", ""),
+            }
+        if action == "reopened" and data.get("dissatisfied"):
+            return _("Complainant dissatisfied at callback (%(score)s/5)") % {
+                "score": data["dissatisfied"]
+            }
+        return callback_detail(action, data)
 
 
 class MonthlyComplaintReport(models.Model):

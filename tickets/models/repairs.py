@@ -6,6 +6,7 @@ repair; its history is the append-only RepairEvent timeline.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
@@ -306,40 +308,79 @@ class RepairPhoto(models.Model):
         return self.image.name
 
 
-class RepairEvent(TimelineEvent):
-    """The repair's timeline. Append-only."""
+def callback_detail(action: str, data: dict) -> str:
+    """The parameters of a callback step in the reader's language (docs/domain.md, Callbacks)."""
+    if action == "callback_attempt" and data.get("outcome"):
+        # CallbackAttempt.Outcome's labels (models.callbacks imports this module, not back).
+        outcomes = {
+            "reached": _("Reached"),
+            "no_answer": _("No answer"),
+            "wrong_number": _("Wrong number"),
+        }
+        return str(outcomes.get(data["outcome"], data["outcome"]))
+    if action in ("callback_due", "callback_assigned") and data.get("callers"):
+        return " / ".join(data["callers"])
+    if action == "second_handling" and data.get("handlers"):
+        return " / ".join(data["handlers"])
+    if action == "second_handling_done" and data.get("rework"):
+        return str(_("Rework completed."))
+    if action == "called_back" and data.get("satisfaction"):
+        return _("satisfaction %(score)s/5") % {"score": data["satisfaction"]}
+    return ""
 
+
+class RepairEvent(TimelineEvent):
+    """The repair's timeline. Append-only; rows keep codes and parameters, rendered in the
+    reader's language (docs/architecture.md, Timelines)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("logged")
+        URGENCY = "urgency", _("urgency changed")
+        DISPATCHED = "dispatched", _("dispatched")
+        ARRIVED = "arrived", _("technician arrived")
+        QUOTED = "quoted", _("quoted from the price list")
+        CONSENT = "consent", _("resident agreed to the price")
+        STARTED = "started", _("work started")
+        COMPLETED = "completed", _("completed")
+        ON_HOLD = "on_hold", _("put on hold")
+        RESUMED = "resumed", _("resumed")
+        CANCELLED = "cancelled", _("cancelled")
+        REOPENED = "reopened", _("reopened")
+        CALLED_BACK = "called_back", _("called back")
+        CLOSED = "closed", _("closed")
+        CALLBACK_DUE = "callback_due", _("callback due")
+        CALLBACK_ASSIGNED = "callback_assigned", _("callers changed")
+        CALLBACK_ATTEMPT = "callback_attempt", _("call attempt")
+        SECOND_HANDLING = "second_handling", _("second handling assigned")
+        SECOND_HANDLING_DONE = "second_handling_done", _("handled again")
+
+    Status = Repair.Status
     subject_field = "repair"
-    ACTION_LABELS = {
-        "created": _("logged"),
-        "urgency": _("urgency changed"),
-        "dispatched": _("dispatched"),
-        "arrived": _("technician arrived"),
-        "quoted": _("quoted from the price list"),
-        "consent": _("resident agreed to the price"),
-        "started": _("work started"),
-        "completed": _("completed"),
-        "on_hold": _("put on hold"),
-        "resumed": _("resumed"),
-        "cancelled": _("cancelled"),
-        "reopened": _("reopened"),
-        "called_back": _("called back"),
-        "closed": _("closed"),
-    }
 
     repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="events")
 
     @property
-    def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
-
-    @property
-    def to_status_label(self) -> str:
-        return (
-            Repair.Status(self.to_status).label
-            if self.to_status in Repair.Status.values
-            else self.to_status
-        )
+    def detail(self) -> str:
+        data, action = self.data or {}, self.action
+        if action == "urgency" and "urgent" in data:
+            return str(_("urgent") if data["urgent"] else _("not urgent"))
+        if action == "dispatched" and data.get("name"):
+            return data["name"]
+        if action == "quoted" and data.get("total"):
+            return f"¥{data['total']}"
+        if action == "consent" and data.get("amount"):
+            return f"{data.get('resident', '')} ¥{data['amount']}".strip()
+        if action == "completed" and data.get("labour_minutes") is not None:
+            text = _("%(minutes)s min") % {"minutes": data["labour_minutes"]}
+            return f"{text} · ¥{data['fee']}" if data.get("fee") else text
+        if action == "on_hold" and data.get("until"):
+            until = timezone.localtime(dt.datetime.fromisoformat(data["until"]))
+            return _("until %(time)s") % {"time": until.strftime("%Y-%m-%d %H:%M")}
+        if action == "reopened" and data.get("dissatisfied"):
+            return _("Resident dissatisfied at callback (%(score)s/5)") % {
+                "score": data["dissatisfied"]
+            }
+        return callback_detail(action, data)
 
     class Meta(TimelineEvent.Meta):
         indexes = [models.Index(fields=["repair", "at"])]

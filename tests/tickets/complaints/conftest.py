@@ -1,14 +1,13 @@
-"""Helpers of the complaint and callback tests: fixed Asia/Shanghai times, a complaint maker."""
+"""Helpers of the complaint and callback tests: fixed Asia/Shanghai times, a graded or handled
+complaint (the `make_complaint` fixture is in tests/tickets/conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.utils import timezone
-
 from propserv.models import Deadline
+from tickets.models import Complaint
 from tickets.services import complaints as services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,22 +27,35 @@ def clock(subject, kind: str) -> Deadline:
     return Deadline.objects.for_subject(subject).get(kind=kind, cancelled_at__isnull=True)
 
 
-@pytest.fixture
-def make_complaint(estate, unit, staff):
-    def make(received_at: dt.datetime | None = None, actor=None, **kwargs):
-        received_at = received_at or timezone.now()
-        kwargs.setdefault("description", "楼上装修噪音，物业劝阻不力")
-        kwargs.setdefault("category", "management")
-        kwargs.setdefault("unit", unit)
-        kwargs.setdefault("complainant_name", "王女士")
-        kwargs.setdefault("complainant_phone", "13800001111")
-        now = kwargs.pop("now", received_at)
-        return services.complaint_create(
-            estate=estate,
-            actor=actor or staff["frontdesk"],
-            received_at=received_at,
-            now=now,
-            **kwargs,
-        )
+TUESDAY = at(2026, 11, 17, 10, 0)
 
-    return make
+
+def graded(make_complaint, staff, grade="minor", **kwargs) -> Complaint:
+    complaint = make_complaint(TUESDAY, **kwargs)
+    services.complaint_grade(
+        complaint_id=complaint.pk,
+        grade=grade,
+        reason="定级",
+        invalid_reason="developer" if grade == "invalid" else "",
+        actor=staff["frontdesk"],
+        at=TUESDAY,
+    )
+    return Complaint.objects.get(pk=complaint.pk)
+
+
+def handled(make_complaint, staff, grade="important", **kwargs) -> Complaint:
+    complaint = graded(make_complaint, staff, grade, **kwargs)
+    services.complaint_reply(
+        complaint_id=complaint.pk,
+        channel="phone",
+        text="已致歉",
+        actor=staff["frontdesk"],
+        at=TUESDAY + dt.timedelta(hours=1),
+    )
+    services.complaint_mark_handled(
+        complaint_id=complaint.pk,
+        outcome="已处理",
+        actor=staff["supervisor"],
+        at=TUESDAY + dt.timedelta(hours=2),
+    )
+    return Complaint.objects.get(pk=complaint.pk)

@@ -4,19 +4,31 @@ handling with its own deadline), for complaints and repairs alike."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
+from propserv.errors import InvalidTransition
 from propserv.models import Deadline, Notification
 from tests.factories import ResidentFactory, make_staff
-from tests.tickets.complaints.conftest import at, clock
-from tickets import complaint_rules as crules
+from tests.tickets.complaints.conftest import TUESDAY, at, clock, handled
 from tickets import rules as repair_rules
-from tickets.models import Callback, CallbackAttempt, Complaint, Repair, SecondHandling
+from tickets.models import (
+    Callback,
+    CallbackAttempt,
+    Complaint,
+    Repair,
+    SecondHandling,
+)
+from tickets.rules import callbacks as cbrules
+from tickets.rules import complaints as crules
 from tickets.services import callbacks as cb_services
 from tickets.services import complaints as services
+from tickets.services import queue as cb_queue
 from tickets.services import repairs as repair_services
+from tickets.services import second_handlings
 
 T0 = at(2026, 11, 16, 9, 0)  # Monday
 
@@ -132,7 +144,7 @@ def test_satisfied_callback_closes_the_complaint_and_meets_the_clock(make_compla
     complaint = handled_complaint(make_complaint, staff)
     callback = Callback.objects.get(complaint=complaint)
     done_at = T0 + dt.timedelta(days=2)
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=callback.pk,
         satisfaction=4,
         comment="满意",
@@ -152,12 +164,12 @@ def test_satisfied_callback_closes_the_complaint_and_meets_the_clock(make_compla
     assert callback.attempts.get().outcome == CallbackAttempt.Outcome.REACHED
     assert clock(complaint, crules.CALLBACK).met_at == done_at
     # A double submit changes nothing.
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=callback.pk, satisfaction=1, actor=staff["supervisor"], at=done_at
     )
     callback.refresh_from_db()
     assert callback.satisfaction == 4
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         cb_services.callback_record_attempt(
             callback_id=callback.pk, outcome="no_answer", actor=staff["supervisor"]
         )
@@ -168,7 +180,7 @@ def test_dissatisfied_reopens_and_assigns_a_second_handling_until_satisfied(make
     complaint = handled_complaint(make_complaint, staff)
     callback = Callback.objects.get(complaint=complaint)
     t1 = T0 + dt.timedelta(days=1)
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=callback.pk,
         satisfaction=2,
         comment="保安仍然态度差",
@@ -182,7 +194,7 @@ def test_dissatisfied_reopens_and_assigns_a_second_handling_until_satisfied(make
     second = SecondHandling.objects.get(complaint=complaint)
     assert second.area_admin == staff["area_admin"]
     assert second.department_head == staff["supervisor"]
-    own = clock(second, crules.SECOND_HANDLING)
+    own = clock(second, cbrules.SECOND_HANDLING)
     assert own.due_at == t1 + dt.timedelta(days=3)  # the important grade's handling time
     assert second.due_at == own.due_at
     told = set(
@@ -201,10 +213,10 @@ def test_dissatisfied_reopens_and_assigns_a_second_handling_until_satisfied(make
     )
     second.refresh_from_db()
     assert second.done_at == t2
-    assert clock(second, crules.SECOND_HANDLING).met_at == t2
+    assert clock(second, cbrules.SECOND_HANDLING).met_at == t2
     again = Callback.objects.get(complaint=complaint, status="pending")
     assert again.due_at == t2 + dt.timedelta(days=3)
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=again.pk, satisfaction=5, actor=staff["supervisor"], at=t2
     )
     complaint.refresh_from_db()
@@ -242,7 +254,7 @@ def test_repair_callback_through_the_queue_and_the_repair_screen(estate, unit, s
         callback_id=callback.pk, outcome="no_answer", actor=staff["area_admin"], at=done
     )
     assert clock(repair, repair_rules.CALLBACK).met_at is None
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=callback.pk,
         satisfaction=1,
         comment="还是堵",
@@ -255,9 +267,9 @@ def test_repair_callback_through_the_queue_and_the_repair_screen(estate, unit, s
     assert callback.status == Callback.Status.DONE
     second = SecondHandling.objects.get(repair=repair)
     assert (second.area_admin, second.department_head) == (staff["area_admin"], staff["supervisor"])
-    assert clock(second, crules.SECOND_HANDLING).due_at == done + dt.timedelta(hours=5)
+    assert clock(second, cbrules.SECOND_HANDLING).due_at == done + dt.timedelta(hours=5)
     assert repair.events.filter(action="second_handling").exists()
-    cb_services.second_handling_finish(
+    second_handlings.second_handling_finish(
         second_handling_id=second.pk, outcome="上门疏通并致歉", actor=staff["area_admin"]
     )
     second.refresh_from_db()
@@ -291,14 +303,11 @@ def test_dissatisfied_via_the_repair_service_also_opens_the_second_handling(
         repair_id=repair.pk, satisfaction=2, actor=staff["area_admin"], at=T0
     )
     assert SecondHandling.objects.filter(repair=repair).count() == 1
-    assert Deadline.objects.filter(kind=crules.SECOND_HANDLING).count() == 1
+    assert Deadline.objects.filter(kind=cbrules.SECOND_HANDLING).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_recording_the_same_callback_at_once(make_complaint, staff):
-    import threading
-
-    from django.db import connection
 
     complaint = handled_complaint(make_complaint, staff)
     callback = Callback.objects.get(complaint=complaint)
@@ -308,7 +317,7 @@ def test_two_people_recording_the_same_callback_at_once(make_complaint, staff):
     def record(score):
         try:
             barrier.wait()
-            cb_services.callback_complete(
+            cb_queue.callback_complete(
                 callback_id=callback.pk, satisfaction=score, actor=staff["supervisor"]
             )
         except Exception as exc:  # pragma: no cover – reported below
@@ -331,3 +340,30 @@ def test_two_people_recording_the_same_callback_at_once(make_complaint, staff):
     else:
         assert complaint.status == Complaint.Status.CLOSED
         assert not SecondHandling.objects.exists()
+
+
+# --- a double-submitted attempt ----------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_double_submitted_attempt_is_recorded_once(make_complaint, staff):
+    complaint = handled(make_complaint, staff, "important", category="staff")
+    callback = Callback.objects.get(complaint=complaint)
+    t = TUESDAY + dt.timedelta(hours=5)
+    first = cb_services.callback_record_attempt(
+        callback_id=callback.pk, outcome="no_answer", actor=staff["supervisor"], at=t
+    )
+    again = cb_services.callback_record_attempt(
+        callback_id=callback.pk,
+        outcome="no_answer",
+        actor=staff["supervisor"],
+        at=t + dt.timedelta(seconds=20),
+    )
+    assert again.pk == first.pk
+    assert CallbackAttempt.objects.filter(callback=callback).count() == 1
+    assert complaint.events.filter(action="callback_attempt").count() == 1
+    cb_services.callback_record_attempt(
+        callback_id=callback.pk,
+        outcome="no_answer",
+        actor=staff["supervisor"],
+        at=t + dt.timedelta(minutes=5),
+    )
+    assert CallbackAttempt.objects.filter(callback=callback).count() == 2

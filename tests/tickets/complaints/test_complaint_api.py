@@ -109,7 +109,7 @@ def test_the_whole_loop_through_the_api(api, make_complaint, staff):
     # Handling before grading: 409.
     response = api.post(f"{base}/handle/", {"outcome": "已处理"}, format="json")
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "conflict"
+    assert response.json()["error"]["code"] == "invalid_transition"
     body = api.post(f"{base}/grade/", {"grade": "important"}, format="json").json()
     assert body["grade"] == "important"
     assert body["graded_by"] == "frontdesk"

@@ -1,19 +1,27 @@
-"""Every row of the DOMAIN.md §3 table: who it is reported to and by when, how long handling may
+"""Every row of the complaint table (docs/domain.md, Complaints): who it is reported to and by when, how long handling may
 take, who may extend it; the 4-working-day reply clock of every complaint."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 
 from propserv.deadlines import sweep
+from propserv.errors import InvalidTransition
 from propserv.models import Deadline, Notification
-from tests.tickets.complaints.conftest import at, clock, end_of
-from tickets import complaint_rules as crules
-from tickets.models import Complaint, ComplaintExtension
+from tests.tickets.complaints.conftest import TUESDAY, at, clock, end_of, graded, handled
+from tickets.models import (
+    Callback,
+    Complaint,
+    ComplaintExtension,
+)
+from tickets.rules import complaints as crules
 from tickets.services import complaints as services
+from tickets.services import queue as cb_queue
 
 # Tuesday 2026-11-17 10:00: an ordinary working week.
 T0 = at(2026, 11, 17, 10, 0)
@@ -70,12 +78,12 @@ def test_major_same_day_to_quality_and_gm_answer_within_2_days(make_complaint, s
     )
     assert clock(complaint, crules.REPORT).met_at == T0 + dt.timedelta(hours=1)
     # The answer must come first, then the handling can be closed.
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.complaint_mark_handled(
             complaint_id=complaint.pk, outcome="已处理", actor=staff["supervisor"], at=T0
         )
     # No extension for a major complaint, not even by the GM.
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.complaint_extend(
             complaint_id=complaint.pk,
             new_due_at=T0 + dt.timedelta(days=5),
@@ -176,7 +184,7 @@ def test_no_extension_once_the_handling_deadline_passed(make_complaint, staff):
     services.complaint_grade(
         complaint_id=complaint.pk, grade="important", actor=staff["frontdesk"], at=T0
     )
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.complaint_extend(
             complaint_id=complaint.pk,
             new_due_at=T0 + dt.timedelta(days=9),
@@ -252,11 +260,11 @@ def test_invalid_records_why_is_reported_to_pm_and_still_answered(make_complaint
     assert clock(complaint, crules.REPORT).due_at == end_of(dt.date(2026, 11, 17))
     assert clock(complaint, crules.HANDLE).due_at == T0 + dt.timedelta(days=3)
     assert clock(complaint, crules.REPLY).due_at == end_of(dt.date(2026, 11, 23))
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.complaint_mark_handled(
             complaint_id=complaint.pk, outcome="已转售后", actor=staff["frontdesk"], at=T0
         )
-    with pytest.raises(services.TransitionError):
+    with pytest.raises(InvalidTransition):
         services.complaint_extend(
             complaint_id=complaint.pk,
             new_due_at=T0 + dt.timedelta(days=5),
@@ -365,3 +373,128 @@ def test_staff_complaints_about_staff_conduct_go_to_hr(make_complaint):
     assert "category" in caught.value.message_dict
     assert not Complaint.objects.exists()
     assert make_complaint(T0, complainant_kind="staff", category="efficiency").pk
+
+
+# --- a closed complaint runs no clock; extensions ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_grade_needs_a_reply_before_handled(make_complaint, staff):
+    complaint = graded(make_complaint, staff, "minor", category="other")
+    with pytest.raises(InvalidTransition):
+        services.complaint_mark_handled(
+            complaint_id=complaint.pk, outcome="已处理", actor=staff["supervisor"], at=TUESDAY
+        )
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.HANDLING
+
+
+@pytest.mark.django_db
+def test_closing_cancels_the_clocks_still_running(make_complaint, staff):
+    complaint = handled(make_complaint, staff, "minor", category="other")
+    report = clock(complaint, crules.REPORT)
+    assert report.is_open  # never reported up
+    closed_at = TUESDAY + dt.timedelta(days=1)
+    callback = Callback.objects.get(complaint=complaint)
+    cb_queue.callback_complete(
+        callback_id=callback.pk, satisfaction=5, actor=staff["supervisor"], at=closed_at
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.CLOSED
+    assert not Deadline.objects.for_subject(complaint).open().exists()
+    report.refresh_from_db()
+    assert report.cancelled_at == closed_at
+
+
+@pytest.mark.django_db
+def test_a_breached_handling_clock_is_not_extended_and_nothing_is_written(make_complaint, staff):
+    complaint = graded(make_complaint, staff, "important", category="staff")
+    handle = clock(complaint, crules.HANDLE)
+    sweep(now=handle.due_at + dt.timedelta(seconds=1))
+    with pytest.raises(InvalidTransition):
+        services.complaint_extend(
+            complaint_id=complaint.pk,
+            new_due_at=handle.due_at + dt.timedelta(days=3),
+            reason="等配件",
+            actor=staff["gm"],
+            at=handle.due_at - dt.timedelta(hours=1),  # backdated before the due time
+        )
+    assert not ComplaintExtension.objects.exists()
+    assert not complaint.events.filter(action="extended").exists()
+    assert clock(complaint, crules.HANDLE).due_at == handle.due_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_extension_racing_the_sweep_writes_nothing(make_complaint, staff):
+    """The sweep holds the deadline row and breaches it while the GM approves an extension: the
+    extension waits for the row, sees the breach and is refused; no extension row is left."""
+    complaint = graded(make_complaint, staff, "important", category="staff")
+    handle = clock(complaint, crules.HANDLE)
+    locked, release = threading.Event(), threading.Event()
+
+    def sweep_like():
+        try:
+            with transaction.atomic():
+                Deadline.objects.select_for_update().get(pk=handle.pk)
+                locked.set()
+                release.wait(10)
+                Deadline.objects.filter(pk=handle.pk).update(breached_at=handle.due_at)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=sweep_like)
+    worker.start()
+    assert locked.wait(10)
+    threading.Timer(1.0, release.set).start()  # let the extension reach the row first
+    with pytest.raises(InvalidTransition):
+        services.complaint_extend(
+            complaint_id=complaint.pk,
+            new_due_at=handle.due_at + dt.timedelta(days=3),
+            reason="等配件",
+            actor=staff["gm"],
+            at=TUESDAY,
+        )
+    worker.join(10)
+    assert not ComplaintExtension.objects.exists()
+    after = clock(complaint, crules.HANDLE)
+    assert (after.due_at, after.breached_at) == (handle.due_at, handle.due_at)
+
+
+@pytest.mark.django_db
+def test_an_extension_moves_the_clock_and_records_the_old_time(make_complaint, staff):
+    complaint = graded(make_complaint, staff, "important", category="staff")
+    old_due = clock(complaint, crules.HANDLE).due_at
+    new_due = old_due + dt.timedelta(days=2)
+    extension = services.complaint_extend(
+        complaint_id=complaint.pk,
+        new_due_at=new_due,
+        reason="等配件",
+        actor=staff["gm"],
+        at=TUESDAY,
+    )
+    assert (extension.old_due_at, extension.new_due_at) == (old_due, new_due)
+    assert clock(complaint, crules.HANDLE).due_at == new_due
+
+
+# --- regrading keeps a breach on record --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_regrading_keeps_a_breached_clock_on_record(make_complaint, staff):
+    complaint = graded(make_complaint, staff, "minor", category="other")
+    handle = clock(complaint, crules.HANDLE)
+    sweep(now=handle.due_at + dt.timedelta(seconds=1))
+    handle.refresh_from_db()
+    breached_at = handle.breached_at
+    assert breached_at is not None
+    services.complaint_grade(
+        complaint_id=complaint.pk,
+        grade="important",
+        reason="多次反映",
+        actor=staff["supervisor"],
+        at=handle.due_at + dt.timedelta(hours=1),
+    )
+    after = clock(complaint, crules.HANDLE)
+    assert after.pk == handle.pk  # not cancelled and reopened as a fresh, green clock
+    assert (after.breached_at, after.due_at) == (breached_at, handle.due_at)
+    assert Deadline.objects.for_subject(complaint).filter(kind=crules.HANDLE).count() == 1

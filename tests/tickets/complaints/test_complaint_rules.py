@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from tests.tickets.complaints.conftest import at
-from tickets import complaint_rules as crules
+from tickets.rules import callbacks as cbrules
+from tickets.rules import complaints as crules
 
 DEFAULTS = SimpleNamespace(
     complaint_reply_working_days=4,
@@ -133,45 +134,45 @@ def test_upgrade_after_a_month_only_for_open_effective_complaints():
     ],
 )
 def test_calling_hours(moment, allowed):
-    assert crules.may_call_at(moment, DEFAULTS) is allowed
+    assert cbrules.may_call_at(moment, DEFAULTS) is allowed
 
 
 def test_quiet_now_says_call_at_the_next_window():
-    advice = crules.call_advice(
+    advice = cbrules.call_advice(
         due_at=at(2026, 11, 23, 16, 0), now=at(2026, 11, 23, 12, 30), settings=DEFAULTS
     )
-    assert advice == crules.CallAdvice("at", at(2026, 11, 23, 14, 0))
-    late_evening = crules.call_advice(
+    assert advice == cbrules.CallAdvice("at", at(2026, 11, 23, 14, 0))
+    late_evening = cbrules.call_advice(
         due_at=at(2026, 11, 24, 10, 0), now=at(2026, 11, 23, 21, 30), settings=DEFAULTS
     )
-    assert late_evening == crules.CallAdvice("at", at(2026, 11, 24, 8, 0))
-    early = crules.call_advice(
+    assert late_evening == cbrules.CallAdvice("at", at(2026, 11, 24, 8, 0))
+    early = cbrules.call_advice(
         due_at=at(2026, 11, 24, 10, 0), now=at(2026, 11, 24, 6, 15), settings=DEFAULTS
     )
-    assert early == crules.CallAdvice("at", at(2026, 11, 24, 8, 0))
+    assert early == cbrules.CallAdvice("at", at(2026, 11, 24, 8, 0))
 
 
 def test_due_in_the_lunch_break_says_call_before_it():
-    advice = crules.call_advice(
+    advice = cbrules.call_advice(
         due_at=at(2026, 11, 23, 13, 0), now=at(2026, 11, 23, 9, 0), settings=DEFAULTS
     )
-    assert advice == crules.CallAdvice("before", at(2026, 11, 23, 12, 0))
+    assert advice == cbrules.CallAdvice("before", at(2026, 11, 23, 12, 0))
 
 
 def test_due_at_night_says_call_before_21_the_evening_before():
-    advice = crules.call_advice(
+    advice = cbrules.call_advice(
         due_at=at(2026, 11, 24, 6, 30), now=at(2026, 11, 23, 15, 0), settings=DEFAULTS
     )
-    assert advice == crules.CallAdvice("before", at(2026, 11, 23, 21, 0))
+    assert advice == cbrules.CallAdvice("before", at(2026, 11, 23, 21, 0))
 
 
 def test_due_in_calling_hours_or_overdue_says_call_now():
-    assert crules.call_advice(
+    assert cbrules.call_advice(
         due_at=at(2026, 11, 23, 16, 0), now=at(2026, 11, 23, 9, 0), settings=DEFAULTS
-    ) == crules.CallAdvice("now")
-    assert crules.call_advice(
+    ) == cbrules.CallAdvice("now")
+    assert cbrules.call_advice(
         due_at=at(2026, 11, 23, 12, 30), now=at(2026, 11, 23, 15, 0), settings=DEFAULTS
-    ) == crules.CallAdvice("now")
+    ) == cbrules.CallAdvice("now")
 
 
 def test_estate_calling_hours_are_respected():
@@ -184,9 +185,9 @@ def test_estate_calling_hours_are_respected():
             "quiet_end": dt.time(14, 30),
         }
     )
-    advice = crules.call_advice(
+    advice = cbrules.call_advice(
         due_at=at(2026, 11, 23, 18, 0), now=at(2026, 11, 23, 8, 30), settings=custom
     )
-    assert advice == crules.CallAdvice("at", at(2026, 11, 23, 9, 0))
-    assert crules.next_calling_moment(at(2026, 11, 23, 12, 0), custom) == at(2026, 11, 23, 14, 30)
-    assert crules.next_calling_moment(at(2026, 11, 23, 20, 0), custom) == at(2026, 11, 24, 9, 0)
+    assert advice == cbrules.CallAdvice("at", at(2026, 11, 23, 9, 0))
+    assert cbrules.next_calling_moment(at(2026, 11, 23, 12, 0), custom) == at(2026, 11, 23, 14, 30)
+    assert cbrules.next_calling_moment(at(2026, 11, 23, 20, 0), custom) == at(2026, 11, 24, 9, 0)

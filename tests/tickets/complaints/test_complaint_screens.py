@@ -4,6 +4,9 @@ the printable letter, the callback queue with calling hours, repeat lists, scopi
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import tempfile
 from unittest import mock
 
 import pytest
@@ -100,6 +103,13 @@ def test_grade_reply_handle_from_the_detail_page(frontdesk_client, make_complain
     assert 'data-testid="letterhead"' in letter
     assert complaint.estate.name in letter and complaint.estate.service_phone in letter
     assert "书面答复：已处理" in letter and complaint.number in letter
+    assert "?format=pdf" in letter
+    pdf = frontdesk_client.get(
+        reverse("tickets:complaint-letter", args=[complaint.pk, reply.pk]), {"format": "pdf"}
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf_text(pdf.content).count(complaint.number) >= 1
 
 
 @pytest.mark.django_db
@@ -114,6 +124,24 @@ def test_a_refused_action_shows_why_and_changes_nothing(frontdesk_client, make_c
     assert list(response.context["messages"])[0].level_tag == "error"
     complaint.refresh_from_db()
     assert complaint.status == "received"
+
+
+@pytest.mark.django_db
+def test_a_refused_action_shows_the_same_page_with_what_was_typed(client, make_complaint, staff):
+    complaint = make_complaint()
+    services.complaint_grade(
+        complaint_id=complaint.pk, grade="minor", reason="定级", actor=staff["frontdesk"]
+    )
+    client.force_login(staff["project_manager"])
+    too_early = timezone.localtime(timezone.now() + dt.timedelta(minutes=5))
+    response = client.post(
+        reverse("tickets:complaint-action", args=[complaint.pk, "extend"]),
+        {"new_due_at": too_early.strftime("%Y-%m-%dT%H:%M"), "reason": "等待厂家配件"},
+    )
+    assert response.status_code == 200  # not a redirect: the same page
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert 'value="等待厂家配件"' in response.content.decode()
+    assert not complaint.extensions.exists()
 
 
 @pytest.mark.django_db
@@ -314,3 +342,15 @@ def test_grade_form_offers_only_the_grades_the_user_may_give(
         services.complaint_grade(
             complaint_id=complaint.pk, grade="minor", reason="核实后降级", actor=staff["frontdesk"]
         )
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text (pdftotext, poppler-utils), to check that it says what the letter says."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(content)
+        file.flush()
+        return subprocess.run(
+            ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
+        ).stdout

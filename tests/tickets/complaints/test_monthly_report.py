@@ -8,17 +8,23 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from propserv.deadlines import deadline_cancel, sweep
 from propserv.models import Notification, Unit
 from tests.factories import UnitFactory
-from tests.tickets.complaints.conftest import at
-from tickets import reports
-from tickets.models import Callback, MonthlyComplaintReport
-from tickets.services import callbacks as cb_services
+from tests.tickets.complaints.conftest import at, clock, graded
+from tickets.models import (
+    Callback,
+    MonthlyComplaintReport,
+)
+from tickets.reports import exports, filing, summary
+from tickets.rules import complaints as crules
 from tickets.services import complaints as services
+from tickets.services import queue as cb_queue
 from tickets.services import repairs as repair_services
 
 MONTH = dt.date(2026, 11, 1)  # period 2026-10-25 00:00 to 2026-11-25 00:00
@@ -49,7 +55,7 @@ def complaint(make_complaint, staff, received, *, grade="", reply=None, handled=
 
 def call_back(ticket, staff, at_, score):
     callback = Callback.objects.get(status="pending", **{ticket._meta.model_name: ticket})
-    cb_services.callback_complete(
+    cb_queue.callback_complete(
         callback_id=callback.pk, satisfaction=score, actor=staff["area_admin"], at=at_
     )
 
@@ -143,7 +149,7 @@ def november(estate, unit, staff, categories, make_complaint):
 
 @pytest.mark.django_db
 def test_the_figures_of_the_hand_built_month(estate, november):
-    data = reports.build_summary(estate, MONTH, AS_OF)
+    data = summary.build_summary(estate, MONTH, AS_OF)
     assert data["period_start"] == at(2026, 10, 25).isoformat()
     assert data["period_end"] == at(2026, 11, 25).isoformat()
     assert data["households"] == 200
@@ -198,7 +204,7 @@ def test_the_figures_of_the_hand_built_month(estate, november):
     assert [(r["category"], r["count"]) for r in data["repeat_repairs"]] == [("下水道堵塞", 3)]
 
     with translation.override("en"):
-        indicators = {label: value for label, value, _detail in reports.indicator_rows(data)}
+        indicators = {label: value for label, value, _detail in summary.indicator_rows(data)}
     assert indicators["Effective-complaint rate (of households)"] == "1.50%"
     assert indicators["Replied within 4 working days"] == "50.0%"
     assert indicators["Handled within deadline"] == "50.0%"
@@ -209,19 +215,23 @@ def test_the_figures_of_the_hand_built_month(estate, november):
 
 @pytest.mark.django_db
 def test_downloads_have_chinese_headings_and_the_same_figures(estate, november):
-    data = reports.build_summary(estate, MONTH, AS_OF)
-    workbook = load_workbook(io.BytesIO(reports.to_xlsx(data)))
+    data = summary.build_summary(estate, MONTH, AS_OF)
+    workbook = load_workbook(io.BytesIO(exports.to_xlsx(data)))
     assert workbook.sheetnames == ["汇总", "分类与等级", "重复投诉", "重复报修"]
-    summary = {row[0]: row[1] for row in workbook["汇总"].iter_rows(min_row=5, values_only=True)}
-    assert summary["4个工作日内回复率"] == "50.0%"
-    assert summary["有效投诉率（占户数）"] == "1.50%"
-    assert summary["满意率"] == "75.0%"
+    # Numbers are numbers: counts as integers, rates as fractions shown with a percent format.
+    cells = {row[0].value: row[1] for row in workbook["汇总"].iter_rows(min_row=5)}
+    assert cells["4个工作日内回复率"].value == 0.5
+    assert cells["4个工作日内回复率"].number_format == "0.0%"
+    assert cells["有效投诉率（占户数）"].value == 0.015
+    assert cells["有效投诉率（占户数）"].number_format == "0.00%"
+    assert cells["满意率"].value == 0.75
+    assert cells["受理投诉数"].value == 5
     matrix = list(workbook["分类与等级"].iter_rows(min_row=4, values_only=True))
     assert matrix[0] == ("投诉类别", "重大", "重要", "轻微", "无效", "未定级", "合计")
     assert matrix[1] == ("管理责任类", 0, 1, 1, 0, 0, 2)
     assert matrix[-1] == ("合计", 1, 1, 1, 1, 1, 5)
 
-    text = reports.to_csv(data)
+    text = exports.to_csv(data)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["投诉情况月汇总表 2026-11 – 翠湖花园"]
@@ -231,10 +241,10 @@ def test_downloads_have_chinese_headings_and_the_same_figures(estate, november):
 
 @pytest.mark.django_db
 def test_filed_once_per_estate_and_month_by_the_report_day(estate, november, staff):
-    assert reports.file_due_reports(now=at(2026, 11, 24, 23, 0)) == 0
-    assert reports.file_due_reports(now=AS_OF) == 1
-    assert reports.file_due_reports(now=AS_OF) == 0
-    assert reports.file_due_reports(now=at(2026, 11, 28, 9, 0)) == 0
+    assert filing.file_due_reports(now=at(2026, 11, 24, 23, 0)) == 0
+    assert filing.file_due_reports(now=AS_OF) == 1
+    assert filing.file_due_reports(now=AS_OF) == 0
+    assert filing.file_due_reports(now=at(2026, 11, 28, 9, 0)) == 0
     report = MonthlyComplaintReport.objects.get(estate=estate)
     assert report.month == MONTH
     assert report.data["received"] == 5
@@ -245,7 +255,7 @@ def test_filed_once_per_estate_and_month_by_the_report_day(estate, november, sta
         == 1
     )
     # Later events do not change the filed figures.
-    report2, created = reports.file_report(estate, MONTH, now=at(2026, 11, 30))
+    report2, created = filing.file_report(estate, MONTH, now=at(2026, 11, 30))
     assert (report2.pk, created) == (report.pk, False)
 
 
@@ -268,7 +278,7 @@ def test_the_page_and_downloads_for_the_project_manager(client, estate, november
     csv_response = client.get(url, {"month": "2026-11", "format": "csv"})
     assert "管理责任类" in csv_response.content.decode("utf-8-sig")
     # A month whose period has not ended cannot be filed: no button, and a POST is refused.
-    running = reports.month_start(timezone.localdate() + dt.timedelta(days=40))
+    running = summary.month_start(timezone.localdate() + dt.timedelta(days=40))
     page = client.get(url, {"month": f"{running:%Y-%m}"}).content.decode()
     assert 'data-testid="not-fileable"' in page
     assert "立即归档本月汇总" not in page
@@ -280,3 +290,46 @@ def test_the_page_and_downloads_for_the_project_manager(client, estate, november
     client.post(url, {"month": "2026-10"})
     assert MonthlyComplaintReport.objects.filter(estate=estate).count() == 1
     assert 'data-testid="filed"' in client.get(url, {"month": "2026-10"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_description_that_looks_like_a_formula_stays_text_in_the_downloads(
+    estate, make_complaint, staff
+):
+    """A complainant's text goes through propserv.exports: "=…" must never become a formula."""
+    formula = '=HYPERLINK("http://evil.example","点我")'
+    first = make_complaint(at(2026, 11, 2, 9, 0), description=formula)
+    for day in (3, 4):
+        make_complaint(at(2026, 11, day, 9, 0), description=formula, same_matter_as=first)
+    data = summary.build_summary(estate, MONTH, AS_OF)
+    assert data["repeat_complaints"] and data["repeat_complaints"][0]["summary"] == formula
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(data)))["重复投诉"]
+    cells = [c for row in sheet.iter_rows(min_row=5) for c in row if c.value]
+    texts = [c.value for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert texts and all(t.startswith("'=") for t in texts)
+    assert all(c.data_type != "f" for c in cells)
+    rows = list(csv.reader(io.StringIO(exports.to_csv(data).lstrip("\ufeff"))))
+    found = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert found and all(cell.startswith("'=") for cell in found)
+
+
+# --- a breached clock counts as late; a running month is not filed -----------------------------------
+@pytest.mark.django_db
+def test_the_summary_counts_a_cancelled_breached_clock_as_late(make_complaint, staff, estate):
+    complaint = graded(make_complaint, staff, "minor", category="other")
+    handle = clock(complaint, crules.HANDLE)
+    sweep(now=handle.due_at + dt.timedelta(seconds=1))
+    deadline_cancel(subject=complaint, kind=crules.HANDLE, at=handle.due_at + dt.timedelta(hours=1))
+    data = summary.build_summary(estate, dt.date(2026, 11, 1), at(2026, 11, 25, 1, 0))
+    assert data["handling"]["late"] == 1
+    assert data["handling"]["decided"] == 1
+
+
+@pytest.mark.django_db
+def test_a_month_is_filed_only_after_its_period_ends(estate):
+    month = dt.date(2026, 11, 1)  # period ends 2026-11-25 00:00
+    with pytest.raises(ValidationError):
+        filing.file_report(estate, month, now=at(2026, 11, 24, 23, 59))
+    assert not MonthlyComplaintReport.objects.exists()
+    report, created = filing.file_report(estate, month, now=at(2026, 11, 25, 0, 0))
+    assert created and report.month == month

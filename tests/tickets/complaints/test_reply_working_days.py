@@ -11,8 +11,12 @@ from django.urls import reverse
 from propserv.models import CalendarYear
 from propserv.workdays import calendar_confirm_year, calendar_set_day
 from tests.conftest import api_as
-from tests.tickets.complaints.conftest import at, clock, end_of
-from tickets import complaint_rules as crules
+from tests.tickets.complaints.conftest import TUESDAY, at, clock, end_of, graded
+from tickets.models import (
+    ComplaintReply,
+)
+from tickets.rules import complaints as crules
+from tickets.services import complaints as services
 
 
 @pytest.mark.django_db
@@ -93,3 +97,44 @@ def test_making_a_weekend_day_a_working_day_brings_the_reply_forward(
     with django_capture_on_commit_callbacks(execute=True):
         calendar_set_day(date=dt.date(2026, 11, 21), kind="workday", name="调休", actor=admin_user)
     assert clock(complaint, crules.REPLY).due_at == end_of(dt.date(2026, 11, 24))
+
+
+# --- a double-submitted reply ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_reply_is_recorded_once(make_complaint, staff):
+    complaint = graded(make_complaint, staff, "minor", category="other")
+    first = services.complaint_reply(
+        complaint_id=complaint.pk,
+        channel="phone",
+        text="已答复",
+        actor=staff["frontdesk"],
+        at=TUESDAY,
+    )
+    again = services.complaint_reply(
+        complaint_id=complaint.pk,
+        channel="phone",
+        text="已答复 ",
+        actor=staff["frontdesk"],
+        at=TUESDAY + dt.timedelta(seconds=30),
+    )
+    assert again.pk == first.pk
+    assert ComplaintReply.objects.filter(complaint=complaint).count() == 1
+    assert complaint.events.filter(action="replied").count() == 1
+    # Later, or by someone else, it is a new reply.
+    services.complaint_reply(
+        complaint_id=complaint.pk,
+        channel="phone",
+        text="已答复",
+        actor=staff["frontdesk"],
+        at=TUESDAY + dt.timedelta(minutes=3),
+    )
+    services.complaint_reply(
+        complaint_id=complaint.pk,
+        channel="phone",
+        text="已答复",
+        actor=staff["supervisor"],
+        at=TUESDAY + dt.timedelta(minutes=3),
+    )
+    assert ComplaintReply.objects.filter(complaint=complaint).count() == 3

@@ -14,8 +14,8 @@ from propserv.deadlines import sweep
 from propserv.models import Notification
 from propserv.tasks import HEARTBEAT_KEY
 from tests.tickets.complaints.conftest import at, clock, end_of
-from tickets import complaint_rules as crules
 from tickets.models import Complaint, MonthlyComplaintReport
+from tickets.rules import complaints as crules
 from tickets.services import complaints as services
 
 T0 = at(2026, 10, 12, 9, 0)  # a Monday
@@ -42,7 +42,8 @@ def test_effective_complaint_open_a_month_becomes_major_and_escalates_as_major(
     assert complaint.upgraded_at == month
     assert complaint.graded_by is None
     event = complaint.events.get(action="auto_upgraded")
-    assert event.data == {"from_grade": "minor", "to_grade": "major"}
+    assert event.data == {"from_grade": "minor", "to_grade": "major", "days": 30}
+    assert event.note == ""  # the reason is rendered from `days` in the reader's language
     assert event.actor is None
     # Now on the major ladder: quality dept + GM told, report-up today, answer within 2 days.
     told = Notification.objects.filter(

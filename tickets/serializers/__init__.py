@@ -1,0 +1,1 @@
+"""API representations of tickets, one module per subject."""
