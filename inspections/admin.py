@@ -2,7 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import UnitHandover
+from inspections.models import (
+    GoodsRelease,
+    Patrol,
+    Rectification,
+    Renovation,
+    UnitHandover,
+    WorkerPass,
+)
 from inspections.services import unit_handover_record
 from propserv.models import Resident
 
@@ -43,3 +50,47 @@ class UnitHandoverAdmin(admin.ModelAdmin):
             unit=obj.unit, owner=obj.owner, at=obj.handed_over_at, actor=request.user
         )
         obj.pk = saved.pk
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Renovation records are written by the services only; the admin reads them."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Renovation)
+class RenovationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "permit_number", "status", "planned_start", "planned_end", "deposit"]
+    list_filter = ["estate", "status"]
+    search_fields = ["unit__code", "permit_number", "owner__name"]
+
+
+@admin.register(WorkerPass)
+class WorkerPassAdmin(ReadOnlyAdmin):
+    list_display = ["number", "name", "trade", "valid_until", "revoked_at", "confiscated_at"]
+    search_fields = ["number", "name"]
+
+
+@admin.register(Patrol)
+class PatrolAdmin(ReadOnlyAdmin):
+    list_display = ["renovation", "day", "slot", "done_at", "done_by"]
+    list_filter = ["day"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ReadOnlyAdmin):
+    list_display = ["number", "renovation", "serious", "due_at", "status"]
+    list_filter = ["status", "serious"]
+
+
+@admin.register(GoodsRelease)
+class GoodsReleaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "unit", "carrier_name", "goods", "valid_on", "used_at"]
+    search_fields = ["number", "carrier_name"]

@@ -103,7 +103,24 @@ KEY_VACANT_INSPECTORS = KEY_DESK | KEY_INSPECTORS
 # --- fees, inspections (to come) -----------------------------------------------------------------
 CASHIERS = frozenset({R.FINANCE, R.FRONT_DESK})
 FEE_MANAGERS = frozenset({R.FINANCE, R.PROJECT_MANAGER})
+# See accounts, statements and arrears: whoever takes payments or chases arrears, and managers.
+FEE_VIEWERS = CASHIERS | FEE_MANAGERS | MANAGERS | frozenset({R.AREA_ADMIN})
+# Reverse a payment, refund credit, cancel a charge, run billing, close a period: finance only.
+FEE_FINANCE = frozenset({R.FINANCE})
+# Set tariffs and charge one-off items and paid repairs.
+FEE_TARIFF_SETTERS = FEE_MANAGERS
+# Log arrears reminders (visit, phone, letter) and prepare the arrears notice.
+ARREARS_CHASERS = frozenset({R.FINANCE, R.FRONT_DESK, R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
+# Approve the public arrears notice before it is posted.
+ARREARS_NOTICE_APPROVERS = frozenset({R.PROJECT_MANAGER})
 PATROLLERS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
+# Renovation (inspections): everyone who follows renovations (the office and the patrol guard),
+# the gate check included; the desk takes applications, issues worker passes and goods release
+# slips and requests acceptance; the supervisor or project manager approves or rejects a permit;
+# the patrollers patrol, issue rectification notices and stop-work orders, re-inspect and accept.
+RENOVATION_VIEWERS = OFFICE | frozenset({R.PATROL})
+RENOVATION_DESK = DESK
+RENOVATION_APPROVERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
 
 
 def user_roles(user) -> set[str]:

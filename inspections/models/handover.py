@@ -1,9 +1,7 @@
-"""Renovation inspections and the unit hand-over record.
-
-For now only `UnitHandover` lives here: the key cabinet issues move-in keys only once a unit's
-hand-over to its owner is recorded (docs/domain.md, "Hand-over and move-in"; the gate is
-registered in apps.py). The hand-over module (inspection with the owner, defects, acceptance)
-grows around it later.
+"""The unit hand-over record: the key cabinet issues move-in keys only once a unit's hand-over
+to its owner is recorded (docs/domain.md, "Hand-over and move-in"; the gate is registered in
+apps.py). The hand-over module (inspection with the owner, defects, acceptance) grows around it
+later.
 """
 
 from __future__ import annotations

@@ -52,9 +52,3 @@ def unit_move_in_gate(unit: Unit) -> None:
             % {"unit": unit.code},
             code="not_handed_over",
         )
-
-
-def key_issue_panel(request, unit) -> dict | None:
-    """The hand-over line on the key cabinet's move-in page (Panel "key-issue")."""
-    handover = UnitHandover.objects.filter(unit=unit).select_related("owner").first()
-    return {"handover": handover} if handover is not None else None

@@ -1,0 +1,1 @@
+"""Screens of renovation, one module per family (urls.py names each view)."""
