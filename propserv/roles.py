@@ -100,7 +100,7 @@ KEY_CUSTODIANS = frozenset({R.AREA_ADMIN, R.SUPERVISOR})
 # Plan the vacant units' inspections and record them: the desk or the inspectors.
 KEY_VACANT_INSPECTORS = KEY_DESK | KEY_INSPECTORS
 
-# --- fees, inspections (to come) -----------------------------------------------------------------
+# --- fees -------------------------------------------------------------------------------------------
 CASHIERS = frozenset({R.FINANCE, R.FRONT_DESK})
 FEE_MANAGERS = frozenset({R.FINANCE, R.PROJECT_MANAGER})
 # See accounts, statements and arrears: whoever takes payments or chases arrears, and managers.
@@ -110,11 +110,15 @@ FEE_FINANCE = frozenset({R.FINANCE})
 # Set tariffs and charge one-off items and paid repairs.
 FEE_TARIFF_SETTERS = FEE_MANAGERS
 # Log arrears reminders (visit, phone, letter) and prepare the arrears notice.
-ARREARS_CHASERS = frozenset({R.FINANCE, R.FRONT_DESK, R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
+ARREARS_CHASERS = frozenset(
+    {R.FINANCE, R.FRONT_DESK, R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER}
+)
 # Approve the public arrears notice before it is posted.
 ARREARS_NOTICE_APPROVERS = frozenset({R.PROJECT_MANAGER})
+
+# --- inspections: renovation ---------------------------------------------------------------------
 PATROLLERS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
-# Renovation (inspections): everyone who follows renovations (the office and the patrol guard),
+# Renovation: everyone who follows renovations (the office and the patrol guard),
 # the gate check included; the desk takes applications, issues worker passes and goods release
 # slips and requests acceptance; the supervisor or project manager approves or rejects a permit;
 # the patrollers patrol, issue rectification notices and stop-work orders, re-inspect and accept.
