@@ -12,7 +12,10 @@ registers here and the shared pages render what is registered. See docs/architec
 - deadline kinds and policies: every clock's ladder (`propserv.deadlines`);
 - gates: checks a lower app runs before a step that a higher app may forbid (keys asks
   "unit.move_in" before issuing move-in keys; the hand-over records answer). A gate raises
-  `ValidationError` or `InvalidTransition` to refuse.
+  `ValidationError` or `InvalidTransition` to refuse;
+- hooks: what a higher app does when a lower app's record reaches a point ("repair.called_back":
+  the reception entry it came from can close). A lower app's service calls
+  `registry.hooks_for(point)` inside its own transaction, with keyword arguments.
 
 The registry only stores; it imports no models, so every layer may fill it.
 """
@@ -103,6 +106,7 @@ class Registry:
     deadline_kinds: dict[str, str] = field(default_factory=dict)
     deadline_policies: dict[str, Any] = field(default_factory=dict)
     gates: dict[tuple[str, str], Callable[..., None]] = field(default_factory=dict)
+    hooks: dict[tuple[str, str], Callable[..., None]] = field(default_factory=dict)
     # app label -> (layer order, seed(estate)); `make run` loads the demo estate through these
     demo_seeders: dict[str, tuple[int, Callable[[Any], None]]] = field(default_factory=dict)
 
@@ -133,6 +137,9 @@ class Registry:
     def add_gate(self, point: str, key: str, check: Callable[..., None]) -> None:
         self.gates[(point, key)] = check
 
+    def add_hook(self, point: str, key: str, handler: Callable[..., None]) -> None:
+        self.hooks[(point, key)] = handler
+
     def add_demo_seeder(self, app_label: str, seed: Callable[[Any], None], order: int) -> None:
         """`order`: the app's layer from the bottom (tickets 1 … visits 5): lower seeds first."""
         self.demo_seeders[app_label] = (order, seed)
@@ -159,7 +166,10 @@ class Registry:
         return [seed for _, seed in sorted(self.demo_seeders.values(), key=lambda p: p[0])]
 
     def gates_for(self, point: str) -> list[Callable[..., None]]:
-        return [check for (pt, key), check in sorted(self.gates.items()) if pt == point]
+        return [check for (pt, _key), check in sorted(self.gates.items()) if pt == point]
+
+    def hooks_for(self, point: str) -> list[Callable[..., None]]:
+        return [handler for (pt, _key), handler in sorted(self.hooks.items()) if pt == point]
 
 
 registry = Registry()
