@@ -160,8 +160,15 @@ def cmd_run() -> int:
 
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        manage(env, "prepare_run")
+        # Before the demo is seeded: its notifications link to this port.
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        # Demo mail goes to files under var/mail, not over the "PropServ is up" line.
+        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+        env.setdefault("EMAIL_FILE_PATH", str(var_dir() / "mail"))
+        # gunicorn stamps its log lines in the process's local time, Celery in TIME_ZONE: one clock.
+        env.setdefault("TZ", env.get("TIME_ZONE", "Asia/Shanghai"))
+        (var_dir() / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
+        manage(env, "prepare_run")
         group.spawn(
             "web",
             [
@@ -173,6 +180,9 @@ def cmd_run() -> int:
                 "python:propserv.gunicorn_conf",
                 "--bind",
                 f"{host}:{port}",
+                # One control socket per checkout (the default is one path in $HOME for all).
+                "--control-socket",
+                str(var_dir() / "gunicorn.ctl"),
             ],
             env,
         )
@@ -213,6 +223,8 @@ def cmd_run() -> int:
             f"log in as admin or one of the role users below, password: {env.get('DEMO_PASSWORD', 'demo12345')}"
         )
         say("  " + ", ".join(["admin", *DEMO_ROLE_USERS]))
+        if env["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+            say(f"e-mail notifications are written to {env['EMAIL_FILE_PATH']}")
         parent = os.getppid()
         while True:
             if os.getppid() != parent:  # whoever started us (make, a terminal) is gone
