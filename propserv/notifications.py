@@ -101,6 +101,14 @@ def notify(
     return created
 
 
+def mark_read(user, *, ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s unread notifications read (all, or those of `ids`); returns how many."""
+    qs = Notification.objects.filter(recipient=user).unread()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
 def schedule_delivery(ids: list[int]) -> None:
     """Hand the rows to a worker; deliver them here when the broker cannot be reached."""
     if not _outside_channels():

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
-from propserv.models import Building, Estate, Resident, Unit
+from propserv.models import Building, Estate, Notification, Resident, Unit
 from propserv.phones import phone_for
+from propserv.roles import Role
 
 
 class EstateSerializer(serializers.ModelSerializer):
@@ -63,3 +64,46 @@ class CalendarDayWriteSerializer(serializers.Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=["holiday", "workday", "normal"])
     name = serializers.CharField(max_length=64, allow_blank=True, required=False, default="")
+
+
+class StaffSerializer(serializers.Serializer):
+    """A colleague as a client needs them (to dispatch, assign, address): ids and roles."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    estates = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(group.name for group in user.groups.all())
+
+    def get_estates(self, user) -> list[str]:
+        profile = getattr(user, "staff", None)
+        return sorted(e.code for e in profile.estates.all()) if profile else []
+
+    def get_phone(self, user) -> str:
+        profile = getattr(user, "staff", None)
+        request = self.context.get("request")
+        return phone_for(getattr(request, "user", None), profile.phone if profile else "")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "level", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    is_superuser = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
+    estates = serializers.ListField(child=serializers.CharField())
+    unread_notifications = serializers.IntegerField()

@@ -12,10 +12,13 @@ router.register("estates", api.EstateViewSet, basename="estates")
 router.register("buildings", api.BuildingViewSet, basename="buildings")
 router.register("units", api.UnitViewSet, basename="units")
 router.register("residents", api.ResidentViewSet, basename="residents")
+router.register("staff", api.StaffViewSet, basename="staff")
+router.register("notifications", api.NotificationViewSet, basename="notifications")
 
 api_patterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("calendar/", api.CalendarView.as_view(), name="calendar"),
+    path("me/", api.MeView.as_view(), name="me"),
     *router.urls,
     # Each module's API routes (repairs, complaints, visits, keys, fees, inspections).
     path("", include("tickets.api_urls")),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from propserv.forms import CalendarDayForm, ImportForm
 from propserv.imports import ImportFailed, import_rows, read_table
 from propserv.models import Notification
+from propserv.notifications import mark_read
 from propserv.tasks import HEARTBEAT_KEY
 from propserv.web import estates_for
 from propserv.workdays import (
@@ -73,7 +74,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    mark_read(request.user)
     return HttpResponseRedirect(reverse("notifications"))
 
 

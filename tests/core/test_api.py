@@ -8,6 +8,8 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
+from propserv.models import Notification
+from propserv.notifications import notify
 from propserv.phones import mask_phone
 from tests.conftest import PASSWORD, api_as
 from tests.factories import BuildingFactory, ResidentFactory, UnitFactory, make_staff
@@ -182,3 +184,57 @@ def test_error_bodies(api, ours):
     response = api.get("/api/v1/units/", {"cursor": "garbage"})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+# --- what a client needs to discover: colleagues, its own notifications, itself ---------------
+
+
+@pytest.mark.django_db
+def test_staff_list_is_scoped_and_filtered_by_role(staff, estate, other_estate):
+    elsewhere = make_staff("tech-elsewhere", "technician", estates=[other_estate])
+    client = api_as(staff["frontdesk"])
+    body = client.get("/api/v1/staff/", {"role": "technician"}).json()
+    assert [row["username"] for row in body["results"]] == ["technician"]
+    assert body["results"][0]["roles"] == ["technician"] and body["results"][0]["estates"] == [
+        "CUIHU"
+    ]
+    every = {row["username"] for row in client.get("/api/v1/staff/").json()["results"]}
+    assert elsewhere.username not in every and set(staff) <= every
+    assert client.get(f"/api/v1/staff/{elsewhere.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_phones_are_masked_for_roles_that_do_not_call(staff):
+    profile = staff["supervisor"].staff
+    profile.phone = "13800138000"
+    profile.save()
+    url = f"/api/v1/staff/{staff['supervisor'].pk}/"
+    assert api_as(staff["frontdesk"]).get(url).json()["phone"] == "13800138000"
+    assert api_as(staff["technician"]).get(url).json()["phone"] == "138****8000"
+
+
+@pytest.mark.django_db
+def test_notifications_are_my_own_and_can_be_marked_read(staff):
+    mine = notify([staff["frontdesk"]], title="新的报修")[0]
+    notify([staff["frontdesk"]], title="钥匙逾期")
+    theirs = notify([staff["gm"]], title="重大投诉")[0]
+    client = api_as(staff["frontdesk"])
+    titles = [n["title"] for n in client.get("/api/v1/notifications/").json()["results"]]
+    assert sorted(titles) == ["新的报修", "钥匙逾期"]
+    assert client.get(f"/api/v1/notifications/{theirs.pk}/").status_code == 404
+    assert client.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    read = client.post(f"/api/v1/notifications/{mine.pk}/read/").json()
+    assert read["read_at"] is not None
+    unread = client.get("/api/v1/notifications/", {"unread": "true"}).json()["results"]
+    assert [n["title"] for n in unread] == ["钥匙逾期"]
+    assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+@pytest.mark.django_db
+def test_me_tells_roles_and_estates(staff, estate):
+    body = api_as(staff["area_admin"]).get("/api/v1/me/").json()
+    assert body["username"] == "area_admin"
+    assert body["roles"] == ["area_admin"] and body["estates"] == ["CUIHU"]
+    assert body["unread_notifications"] == 0
+    assert APIClient().get("/api/v1/me/").status_code in {401, 403}
