@@ -33,5 +33,11 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         600, sender.signature("inspections.schedule_patrols"), name="renovation patrols"
     )
+    # Fees: bill the periods that are due (idempotent per unit, item and period) and charge the
+    # completed paid repairs not charged yet (once each).
+    sender.add_periodic_task(3600, sender.signature("fees.bill_due_periods"), name="fee billing")
+    sender.add_periodic_task(
+        600, sender.signature("fees.charge_repairs"), name="paid repairs to charges"
+    )
     sender.add_periodic_task(600, sender.signature("tickets.upgrade_complaints"))  # 1-month upgrade
     sender.add_periodic_task(3600, sender.signature("tickets.complaint_reports"))  # month summary

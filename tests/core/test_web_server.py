@@ -11,11 +11,14 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
-from tests.conftest import wait_for
+from tests.conftest import PASSWORD, browser_login, click_and_wait, wait_for
 
 
 def _free_port() -> int:
@@ -24,10 +27,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _test_database_url() -> str:
+    """The test database as a URL, so a server process sees what a transactional test commits:
+    the configured URL with the test database's name in its path."""
+    url = urlsplit(settings.DATABASE_URL)
+    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+
+
 @pytest.fixture
-def web_server():
-    """gunicorn with propserv.gunicorn_conf and a single worker: the worst case."""
+def web_server(request):
+    """gunicorn with propserv.gunicorn_conf and a single worker: the worst case. On the test
+    database when the test has one, so a browser can log in."""
     port = _free_port()
+    env = {**os.environ, "WEB_WORKERS": "1", "DJANGO_SETTINGS_MODULE": "propserv.settings"}
+    if "transactional_db" in request.fixturenames:
+        env["DATABASE_URL"] = _test_database_url()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -42,7 +56,7 @@ def web_server():
             "warning",
         ],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "WEB_WORKERS": "1", "DJANGO_SETTINGS_MODULE": "propserv.settings"},
+        env=env,
         stdout=subprocess.DEVNULL,
     )
 
@@ -77,3 +91,28 @@ def test_four_idle_connections_do_not_hold_the_only_worker(web_server):
     finally:
         for sock in idle:
             sock.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_browser_left_idle_then_clicking_gets_pages_not_errors(
+    transactional_db, web_server, browser, staff, settings
+):
+    """The browser keeps its idle sockets open for 45 s (longer than gunicorn's 30 s worker
+    timeout), then three clicks must each load a real page."""
+    from django.conf import global_settings
+    from selenium.webdriver.common.by import By
+
+    # The server process hashes with the project's hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    staff["frontdesk"].set_password(PASSWORD)
+    staff["frontdesk"].save(update_fields=["password"])
+    server = type("Server", (), {"url": f"http://127.0.0.1:{web_server}"})()
+    browser_login(browser, server, "frontdesk")
+    time.sleep(45)
+    for key in ("repairs", "complaints", "callbacks"):
+        link = browser.find_element(By.CSS_SELECTOR, f'a[data-nav="{key}"]')
+        click_and_wait(browser, link, seconds=20)
+        page = browser.page_source
+        assert "Internal Server Error" not in page and 'class="topbar"' in page, key
+        assert "error-500" not in page, key
