@@ -15,7 +15,9 @@ def shell(request):
         "nav_entries": registry.nav_for(user),
         "is_manager": manager,
         "unread_count": Notification.objects.filter(recipient=user).unread().count(),
+        # The site-wide warning goes to those who can confirm the calendar (administrators);
+        # everyone else sees it on the calendar page itself.
         "provisional_years": list(years_needing_confirmation().values_list("year", flat=True))
-        if manager
+        if user.is_staff
         else [],
     }

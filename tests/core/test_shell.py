@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from propserv.tasks import HEARTBEAT_KEY, heartbeat
+from propserv.workdays import ensure_year
 from tests.conftest import PASSWORD, browser_login
 
 
@@ -80,15 +81,21 @@ def test_browser_manager_sees_the_provisional_2027_banner(browser, live_server, 
     page_banner = browser.find_element(By.CSS_SELECTOR, "main .banner.warn")
     assert "本年度为暂定" in page_banner.text
     assert not page_banner.find_elements(By.TAG_NAME, "button")  # only admins confirm
-    # The site-wide warning for managers names the year and links to it.
-    site_banner = browser.find_element(By.CSS_SELECTOR, "body > .banner.warn")
-    assert "2027" in site_banner.text and "暂定" in site_banner.text
-    link = site_banner.find_element(By.TAG_NAME, "a")
-    assert link.get_attribute("href").endswith("/calendar/?year=2027")
+    # The site-wide warning is for those who can act on it: not on a manager's every page.
+    assert not browser.find_elements(By.CSS_SELECTOR, "body > .banner.warn")
     # Holidays of the provisional year are marked in the month tables.
     october = browser.find_elements(By.CSS_SELECTOR, "table.month")[9]
     first = october.find_element(By.CSS_SELECTOR, "td.day.holiday")
     assert first.text == "1" and first.get_attribute("title") == "国庆节"
+
+
+def test_site_wide_provisional_calendar_warning_is_for_calendar_admins(client, staff, admin_user):
+    ensure_year(2027)
+    client.force_login(admin_user)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "2027" in page and 'href="/calendar/?year=2027"' in page
+    client.force_login(staff["project_manager"])
+    assert 'href="/calendar/?year=2027"' not in client.get("/").content.decode()
 
 
 def test_error_pages_are_translated_and_keep_the_header(client, staff):
