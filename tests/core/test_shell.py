@@ -115,3 +115,19 @@ def test_server_error_page_needs_no_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert 'data-testid="error-500"' in response.content.decode()
+
+
+def test_every_task_beat_sends_exists():
+    """A renamed task would leave beat sending a name no worker knows (and nothing happening)."""
+    from propserv.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {
+        "propserv.sweep_deadlines",
+        "propserv.redeliver_notifications",
+        "inspections.schedule_patrols",
+        "fees.bill_due_periods",
+        "fees.charge_repairs",
+    } <= scheduled
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
