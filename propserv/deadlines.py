@@ -4,9 +4,10 @@ Modules register a DeadlinePolicy per kind in their AppConfig.ready (`registry.a
 the policy owns the whole ladder — the rule under the estate's current settings, the warning share,
 the escalation step, the top level and who hears about each level. Opening a clock and recomputing
 it both ask the policy, so no other code ever patches a row's step or levels. Modules open
-deadlines with `deadline_open` and stamp them with `deadline_meet`. The Celery beat task `propserv.sweep_deadlines` calls `sweep()`
-every few seconds; the unique (deadline, level) constraint plus row locks make every warning and
-escalation happen exactly once whatever the number of sweeps, beats or redeliveries.
+deadlines with `deadline_open` and stamp them with `deadline_meet`. The Celery beat task
+`propserv.sweep_deadlines` calls `sweep()` every few seconds; the unique (deadline, level)
+constraint plus row locks make every warning and escalation happen exactly once whatever the
+number of sweeps, beats or redeliveries.
 """
 
 from __future__ import annotations
