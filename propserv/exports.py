@@ -17,12 +17,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -33,11 +34,23 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @dataclass(frozen=True)
 class Column:
     """One column: `key` picks the value from a row (a mapping key or an attribute; a callable
-    is called with the row), `heading` is a lazy translation."""
+    is called with the row), `heading` is a lazy translation; `number_format` is the XLSX format
+    of its numbers ("0.0%" for a fraction shown as a percentage)."""
 
     key: Any
     heading: Any
     width: int = 14
+    number_format: str | None = None
+
+
+class Table(NamedTuple):
+    """One titled table: a sheet of a workbook, or a section of a CSV. `preamble` lines (a
+    report's title, its period) stand above the headings."""
+
+    title: Any
+    columns: Sequence[Column]
+    rows: Iterable[Any]
+    preamble: Sequence[Any] = ()
 
 
 def neutralise(text: str) -> str:
@@ -80,35 +93,60 @@ def table(columns: Sequence[Column], rows: Iterable[Any]) -> tuple[list[str], li
 
 
 def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
-    headings, body = table(columns, rows)
+    return sections_csv_bytes([Table("", columns, rows)])
+
+
+def sections_csv_bytes(tables: Iterable[Table | tuple]) -> bytes:
+    """Tables one after another in one CSV, each under its preamble and title when it has them."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headings)
-    for row in body:
-        writer.writerow([v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v for v in row])
+    for index, (title, columns, rows, preamble) in enumerate(map(_as_table, tables)):
+        if index:
+            writer.writerow([])
+        for line in [*preamble, *([title] if str(title) else [])]:
+            writer.writerow([neutralise(str(line))])
+        headings, body = table(columns, rows)
+        writer.writerow(headings)
+        for row in body:
+            writer.writerow(
+                [v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v for v in row]
+            )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], *, title: str = "") -> bytes:
-    return workbook_bytes([(title or "Sheet1", columns, rows)])
+    return workbook_bytes([Table(title or "Sheet1", columns, rows)])
 
 
-def workbook_bytes(sheets: Iterable[tuple[str, Sequence[Column], Iterable[Any]]]) -> bytes:
-    """Several sheets in one workbook: [(title, columns, rows), …]."""
+def _as_table(item: Table | tuple) -> Table:
+    return item if isinstance(item, Table) else Table(*item)
+
+
+def workbook_bytes(sheets: Iterable[Table | tuple]) -> bytes:
+    """Several sheets in one workbook: Tables, or (title, columns, rows) tuples."""
     book = Workbook()
     book.remove(book.active)
-    for title, columns, rows in sheets:
+    for title, columns, rows, preamble in map(_as_table, sheets):
         sheet = book.create_sheet(neutralise(str(title))[:31] or "Sheet")
+        for line in preamble:
+            sheet.append([neutralise(str(line))])
+        if preamble:
+            sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+            sheet.append([])
+        heading_row = sheet.max_row + 1 if preamble else 1
         headings, body = table(columns, rows)
         sheet.append(headings)
+        for cell in sheet[heading_row]:
+            cell.font = Font(bold=True)
         for row in body:
             sheet.append(row)
         for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[
-                sheet.cell(row=1, column=index).column_letter
-            ].width = column.width
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                if isinstance(cell.value, dt.datetime):
+            letter = sheet.cell(row=heading_row, column=index).column_letter
+            sheet.column_dimensions[letter].width = column.width
+            for (cell,) in sheet.iter_rows(min_row=heading_row + 1, min_col=index, max_col=index):
+                if column.number_format and isinstance(cell.value, int | float | Decimal):
+                    cell.number_format = column.number_format
+                elif isinstance(cell.value, dt.datetime):
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"

@@ -12,7 +12,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
-from propserv.exports import Column, csv_bytes, export_response, neutralise, xlsx_bytes
+from propserv.exports import (
+    Column,
+    Table,
+    csv_bytes,
+    export_response,
+    neutralise,
+    sections_csv_bytes,
+    workbook_bytes,
+    xlsx_bytes,
+)
 
 COLUMNS = [
     Column("number", _("number")),
@@ -74,3 +83,29 @@ def test_export_response_is_an_attachment():
     assert response["Content-Disposition"] == 'attachment; filename="report.csv"'
     with pytest.raises(ValueError):
         export_response(COLUMNS, [ROW], fmt="pdf", filename="x")
+
+
+def test_report_sheets_carry_a_preamble_and_percentages_as_numbers():
+    columns = [Column("grade", _("grade")), Column("rate", _("rate"), number_format="0.0%")]
+    with translation.override("en"):
+        body = workbook_bytes(
+            [Table("按等级", columns, [{"grade": "重大", "rate": 0.25}], ["投诉月汇总", "2026-11"])]
+        )
+    sheet = load_workbook(io.BytesIO(body))["按等级"]
+    assert [sheet.cell(row=r, column=1).value for r in (1, 2, 4, 5)] == [
+        "投诉月汇总",
+        "2026-11",
+        "grade",
+        "重大",
+    ]
+    assert sheet.cell(row=5, column=2).value == 0.25
+    assert sheet.cell(row=5, column=2).number_format == "0.0%"
+
+
+def test_sections_follow_each_other_in_one_csv():
+    columns = [Column("n", _("number"))]
+    with translation.override("en"):
+        text = sections_csv_bytes(
+            [Table("A", columns, [{"n": 1}], ["报告"]), Table("B", columns, [{"n": "=2"}])]
+        ).decode("utf-8-sig")
+    assert text.splitlines() == ["报告", "A", "number", "1", "", "B", "number", "'=2"]
