@@ -53,6 +53,16 @@ class Table(NamedTuple):
     preamble: Sequence[Any] = ()
 
 
+class Formatted(NamedTuple):
+    """A value that chose its own cell: a number with its XLSX format, and the text a CSV shows
+    (a rate: 0.5 formatted "0.0%", text "50.0%"). Values offer it by a `spreadsheet_cell()`
+    method returning these three."""
+
+    value: Any
+    number_format: str | None
+    text: str
+
+
 def neutralise(text: str) -> str:
     """Spreadsheet-safe text: no formula, no control character."""
     text = _CONTROL.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
@@ -63,6 +73,9 @@ def cell_value(value: Any) -> Any:
     """A value as a spreadsheet cell: numbers and dates kept typed, everything else safe text."""
     if value is None:
         return ""
+    if hasattr(value, "spreadsheet_cell"):
+        number, number_format, text = value.spreadsheet_cell()
+        return Formatted(cell_value(number), number_format, neutralise(str(text)))
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float | Decimal):
@@ -108,10 +121,14 @@ def sections_csv_bytes(tables: Iterable[Table | tuple]) -> bytes:
         headings, body = table(columns, rows)
         writer.writerow(headings)
         for row in body:
-            writer.writerow(
-                [v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v for v in row]
-            )
+            writer.writerow([_csv_text(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, Formatted):
+        return value.text
+    return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable[Any], *, title: str = "") -> bytes:
@@ -139,7 +156,10 @@ def workbook_bytes(sheets: Iterable[Table | tuple]) -> bytes:
         for cell in sheet[heading_row]:
             cell.font = Font(bold=True)
         for row in body:
-            sheet.append(row)
+            sheet.append([v.value if isinstance(v, Formatted) else v for v in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, Formatted) and value.number_format:
+                    cell.number_format = value.number_format
         for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=heading_row, column=index).column_letter
             sheet.column_dimensions[letter].width = column.width

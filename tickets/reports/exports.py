@@ -1,33 +1,32 @@
-"""The monthly complaint summary as XLSX and CSV downloads, in Chinese (the summary goes to the
-project manager), through propserv.exports: counts and rates are numbers (a rate is a fraction
-with a percent format in XLSX), and every text cell is neutralised, so a complainant's
-description that starts with "=" stays text and never becomes a formula.
+"""The monthly complaint summary as XLSX and CSV downloads in the reader's language, through
+propserv.exports: counts and rates are numbers (a rate is a fraction with a percent format in
+XLSX), and every text cell is neutralised, so a complainant's description that starts with "="
+stays text and never becomes a formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from propserv.exports import XLSX_TYPE, attachment, cell_value, neutralise
+from propserv.exports import (
+    XLSX_TYPE,
+    Column,
+    Table,
+    attachment,
+    sections_csv_bytes,
+    workbook_bytes,
+)
 from tickets.models import Complaint
 from tickets.reports.summary import (
-    Rate,
     grade_headings,
     indicator_values,
     matrix_rows,
     period_label,
     title,
 )
-
-EXPORT_LANGUAGE = "zh-hans"
 
 
 def _sections(data: dict) -> list[tuple[str, list[list[Any]]]]:
@@ -79,56 +78,29 @@ def _sections(data: dict) -> list[tuple[str, list[list[Any]]]]:
     ]
 
 
-def _xlsx_cell(value: Any) -> tuple[Any, str | None]:
-    """(cell value, number format) of one report value."""
-    if isinstance(value, Rate):
-        fraction = value.fraction
-        return (fraction, value.number_format) if fraction is not None else (str(value), None)
-    return cell_value(value), None
+def tables(data: dict) -> list[Table]:
+    """The report as titled tables for propserv.exports, under the report's title and period."""
+    preamble = [title(data), period_label(data)]
+    return [
+        Table(
+            name,
+            [Column(i, h, width=34 if i == 0 else 16) for i, h in enumerate(rows[0])],
+            rows[1:],
+            preamble,
+        )
+        for name, rows in _sections(data)
+    ]
 
 
 def to_xlsx(data: dict) -> bytes:
-    with translation.override(EXPORT_LANGUAGE):
-        workbook = Workbook()
-        sheet = workbook.active
-        for index, (name, rows) in enumerate(_sections(data)):
-            if index:
-                sheet = workbook.create_sheet()
-            sheet.title = neutralise(name)[:31]
-            sheet.append([neutralise(title(data))])
-            sheet.append([neutralise(period_label(data))])
-            sheet["A1"].font = Font(bold=True, size=14)
-            sheet.append([])
-            for i, row in enumerate(rows):
-                cells = [_xlsx_cell(v) for v in row]
-                sheet.append([value for value, _format in cells])
-                for cell, (_value, number_format) in zip(sheet[sheet.max_row], cells, strict=False):
-                    if number_format:
-                        cell.number_format = number_format
-                    if i == 0:
-                        cell.font = Font(bold=True)
-            sheet.column_dimensions["A"].width = 34
-            for col in "BCDEFG":
-                sheet.column_dimensions[col].width = 16
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """One sheet per table, headings in the reader's language."""
+    return workbook_bytes(tables(data))
 
 
 def to_csv(data: dict) -> str:
-    """One CSV with the sections one after another; a BOM so that Excel reads the Chinese."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    with translation.override(EXPORT_LANGUAGE):
-        writer.writerow([neutralise(title(data))])
-        writer.writerow([neutralise(period_label(data))])
-        for name, rows in _sections(data):
-            writer.writerow([])
-            writer.writerow([neutralise(name)])
-            for row in rows:
-                writer.writerow([str(v) if isinstance(v, Rate) else cell_value(v) for v in row])
-    return out.getvalue()
+    """The tables one after another, the title and period once at the top."""
+    sections = [t if i == 0 else t._replace(preamble=()) for i, t in enumerate(tables(data))]
+    return sections_csv_bytes(sections).decode("utf-8")
 
 
 def export_response(data: dict, *, fmt: str, filename: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,7 +17,6 @@ from propserv.models import Estate
 from propserv.notifications import notify
 from propserv.roles import COMPLAINT_REVIEWERS, Role
 from tickets.models import MonthlyComplaintReport
-from tickets.reports.exports import EXPORT_LANGUAGE
 from tickets.reports.summary import build_summary, month_start, period_label, report_period, title
 
 
@@ -74,7 +74,7 @@ def file_due_reports(now: dt.datetime | None = None) -> int:
     for estate in Estate.objects.all():
         if today.day < estate.service_settings.monthly_report_day:
             continue
-        with translation.override(EXPORT_LANGUAGE):
+        with translation.override(settings.LANGUAGE_CODE):  # the office's language
             _report, created = file_report(estate, month_start(today), now=now)
         filed += created
     return filed

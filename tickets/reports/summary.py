@@ -200,6 +200,13 @@ class Rate:
     def number_format(self) -> str:
         return "0." + "0" * (len(self.places) - 2) + "%"
 
+    def spreadsheet_cell(self) -> tuple[float | str, str | None, str]:
+        """For propserv.exports: a fraction with a percent format, or "—" without data."""
+        fraction = self.fraction
+        if fraction is None:
+            return str(self), None, str(self)
+        return fraction, self.number_format, str(self)
+
 
 def grade_headings() -> list[str]:
     return [
