@@ -156,3 +156,16 @@ def test_the_project_passes_its_own_system_checks():
     from django.core import checks
 
     assert [e for e in checks.run_checks() if e.id.startswith("propserv.")] == []
+
+
+def test_system_check_refuses_a_declared_deadline_kind_without_a_policy():
+    from propserv.checks import deadline_kinds_have_policies
+    from propserv.registry import registry
+
+    registry.add_deadline_kinds("probe", ["probe.no_policy"])
+    try:
+        errors = deadline_kinds_have_policies()
+        assert [(e.id, "probe.no_policy" in e.msg) for e in errors] == [("propserv.E001", True)]
+    finally:
+        registry.deadline_kinds.pop("probe.no_policy")
+    assert deadline_kinds_have_policies() == []
