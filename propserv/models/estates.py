@@ -201,6 +201,19 @@ class EstateSettings(models.Model):
     winter_patrol_end = models.TimeField(_("winter patrol hours until"), default=dt.time(22, 0))
     debris_window_start = models.TimeField(_("debris removal from"), default=dt.time(16, 0))
     debris_window_end = models.TimeField(_("debris removal until"), default=dt.time(18, 0))
+    renovation_work_start = models.TimeField(_("renovation work from"), default=dt.time(8, 0))
+    renovation_break_start = models.TimeField(
+        _("residential renovation: midday break from"), default=dt.time(12, 0)
+    )
+    renovation_break_end = models.TimeField(
+        _("residential renovation: midday break until"), default=dt.time(14, 0)
+    )
+    residential_work_end = models.TimeField(
+        _("residential renovation work until"), default=dt.time(17, 0)
+    )
+    commercial_work_end = models.TimeField(
+        _("commercial renovation work until (workers leave)"), default=dt.time(19, 0)
+    )
     # Hand-over (docs/domain.md, "Hand-over and move-in")
     new_owner_visit_days = models.PositiveSmallIntegerField(
         _("visit new owners within (days)"), default=3
