@@ -55,10 +55,6 @@ def add_months(period: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
 def due_on(period: dt.date, fee_due_day: int) -> dt.date:
     return period.replace(day=fee_due_day)
 
@@ -101,14 +97,3 @@ def allocation_plan(
             plan.append((charge_id, take))
             left -= take
     return plan, left
-
-
-def bucket_of(days_overdue: int) -> str:
-    for key, low, high in BUCKETS:
-        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
-            return key
-    return BUCKETS[-1][0]
-
-
-def receipt_number(estate_code: str, year: int, seq: int) -> str:
-    return f"{estate_code}-{year}-{seq:06d}"

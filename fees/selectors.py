@@ -65,10 +65,15 @@ def ageing(estate_ids, today: dt.date | None = None, *, building=None, unit_ids=
 
 
 def arrears(estate_ids, today=None, *, building="", bucket="", min_amount=None, min_months=None):
-    """The arrears list with its filters: building code, oldest bucket reached, amount, months."""
+    """The arrears list with its filters: building code, oldest bucket reached (something owed
+    in that bucket or an older one: "overdue at least"), amount, months."""
     rows = ageing(estate_ids, today, building=building or None).filter(total__gt=0)
-    if bucket in {key for key, *_ in rules.BUCKETS}:
-        rows = rows.filter(**{f"{bucket}__gt": 0})
+    keys = [key for key, *_ in rules.BUCKETS]
+    if bucket in keys:
+        reached = Q()
+        for key in keys[keys.index(bucket) :]:
+            reached |= Q(**{f"{key}__gt": 0})
+        rows = rows.filter(reached)
     if min_amount is not None:
         rows = rows.filter(total__gte=min_amount)
     if min_months is not None:
@@ -86,6 +91,7 @@ def notice_lines(estate, today=None) -> list[dict]:
 
 
 def balance(unit) -> Decimal:
+    """What the unit owes (negative: credit held): the sum of its ledger."""
     total = LedgerEntry.objects.filter(unit=unit).aggregate(s=Sum("amount"))["s"]
     return total or Decimal("0.00")
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 FORBIDDEN_SCOPE = frozenset({"structural", "facade", "addition"})
 
+CENT = Decimal("0.01")
 # What the gate shows for a pass.
 VALID, EXPIRED, REVOKED, SUSPENDED, NOT_YET = "valid", "expired", "revoked", "suspended", "not_yet"
 
@@ -19,6 +21,18 @@ VALID, EXPIRED, REVOKED, SUSPENDED, NOT_YET = "valid", "expired", "revoked", "su
 def forbidden_scope(scope: list[str]) -> list[str]:
     """The codes of `scope` that can never be approved, in the order given."""
     return [code for code in scope if code in FORBIDDEN_SCOPE]
+
+
+def yuan(value) -> Decimal | None:
+    """`value` as an amount of yuan in whole cents (Decimal with two places), or None when it
+    is not a number or has fractions of a cent: money is never rounded silently."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        if not amount.is_finite() or amount != amount.quantize(CENT):
+            return None
+        return amount.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
 
 
 def permit_number(year: int, sequence: int) -> str:

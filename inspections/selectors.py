@@ -17,25 +17,29 @@ from inspections.models import (
     UnitHandover,
     WorkerPass,
 )
-from inspections.services.passes import pass_state
+from inspections.services.passes import FINISHED, pass_state
 from inspections.services.patrols import day_slots, needs_patrol
 from propserv.access import may
 from propserv.roles import RENOVATION_VIEWERS, has_role
 
 
+def visible(queryset, user):
+    """`queryset`'s rows of the reader's estates; none for a role that does not follow
+    renovations. Every read of renovation records goes through here."""
+    if not has_role(user, RENOVATION_VIEWERS):
+        return queryset.none()
+    return queryset.for_user(user)
+
+
 def visible_renovations(user):
     """The renovations of the reader's estates (none for a role that does not follow them)."""
-    if not has_role(user, RENOVATION_VIEWERS):
-        return Renovation.objects.none()
-    return Renovation.objects.for_user(user).select_related(
+    return visible(Renovation.objects.all(), user).select_related(
         "estate", "unit", "owner", "contractor", "responsible"
     )
 
 
 def visible_passes(user):
-    if not has_role(user, RENOVATION_VIEWERS):
-        return WorkerPass.objects.none()
-    return WorkerPass.objects.for_user(user).select_related(
+    return visible(WorkerPass.objects.all(), user).select_related(
         "renovation", "renovation__unit", "renovation__estate"
     )
 
@@ -66,7 +70,13 @@ def passes_to_take_back(user, estate, now: dt.datetime) -> list[tuple[WorkerPass
         .order_by("valid_until", "number")
     )
     found = []
-    for worker_pass in qs.filter(valid_until__lt=today) | qs.filter(revoked_at__isnull=False):
+    # A finished renovation's passes are expired at the gate whatever their printed date.
+    due = (
+        qs.filter(valid_until__lt=today)
+        | qs.filter(revoked_at__isnull=False)
+        | qs.filter(renovation__status__in=FINISHED)
+    )
+    for worker_pass in due:
         state = pass_state(worker_pass, now)
         if state in (rules.EXPIRED, rules.REVOKED):
             found.append((worker_pass, state))
@@ -114,10 +124,8 @@ def patrol_board(user, estate, now: dt.datetime) -> list[dict]:
 
 def notices_past_due(user, estate, now: dt.datetime):
     """Open rectification notices whose deadline has passed: the supervisor's other list."""
-    if not has_role(user, RENOVATION_VIEWERS):
-        return Rectification.objects.none()
     return (
-        Rectification.objects.for_user(user)
+        visible(Rectification.objects.all(), user)
         .open()
         .filter(renovation__estate=estate, due_at__lt=now)
         .select_related("renovation", "renovation__unit")

@@ -10,7 +10,9 @@ from propserv.roles import ARREARS_NOTICE_APPROVERS, FEE_FINANCE
 def allowed_actions(obj, user) -> set[str]:
     actions: set[str] = set()
     if isinstance(obj, Payment):
-        if obj.reversed_at is None and may(user, obj.estate_id, FEE_FINANCE):
+        # A payment whose whole amount was refunded as credit has nothing left to reverse.
+        live = obj.reversed_at is None and obj.refunded < obj.amount
+        if live and may(user, obj.estate_id, FEE_FINANCE):
             actions.add("reverse")
     elif isinstance(obj, Charge):
         if obj.cancelled_at is None and obj.paid == 0 and may(user, obj.estate_id, FEE_FINANCE):

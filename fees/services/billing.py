@@ -117,7 +117,8 @@ def _check_period(period: dt.date) -> dt.date:
 
 
 def billing_preview(*, estate, period: dt.date, actor) -> dict:
-    """{"items": [{item, units, total}], "units": n, "total": ¥, "already": n issued}."""
+    """{"items": [{item, units, total}], "units": n, "total": ¥, "already": n issued,
+    "closed": whether the period is closed to billing}."""
     check_actor(actor, estate=estate, roles=FEE_VIEWERS, message=NOT_ALLOWED)
     period = _check_period(period)
     lines = lines_for(estate, period)
@@ -140,6 +141,8 @@ def billing_preview(*, estate, period: dt.date, actor) -> dict:
         "units": len({line.unit_id for line in lines}),
         "total": sum((line.amount for line in lines), Decimal("0.00")),
         "already": sum(row["issued"] for row in per_item.values()),
+        # A closed period is not offered for issuing (billing_start refuses it).
+        "closed": ClosedPeriod.objects.filter(estate=estate, period=period).exists(),
     }
 
 

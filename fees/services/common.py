@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy
 
+from fees import selectors
 from fees.models import Account, Counter, LedgerEntry
 from propserv.models import Unit
 
@@ -56,7 +56,6 @@ def append(unit: Unit, kind: str, amount: Decimal, *, at, actor=None, **fields) 
     )
 
 
-def balance_of(unit) -> Decimal:
-    """What the unit owes (negative: credit held): the sum of its ledger."""
-    total = LedgerEntry.objects.filter(unit=unit).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal("0.00")
+# What the unit owes (negative: credit held): the sum of its ledger. One definition, the
+# selector's.
+balance_of = selectors.balance

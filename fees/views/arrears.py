@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from fees import selectors, services
 from fees.forms import ArrearsFilterForm
 from fees.models import ArrearsNotice
-from fees.views.common import fees_view
+from fees.views.common import estate_or_404, fees_view
 from propserv.documents import Document, Grid, Heading, Signatures, Text, document_response
 from propserv.exports import Column, export_response
 from propserv.roles import ARREARS_CHASERS, ARREARS_NOTICE_APPROVERS, has_role
-from propserv.web import attempt, current_estate
+from propserv.web import attempt
 
 COLUMNS = [
     Column("unit__code", gettext_lazy("Unit"), 12),
@@ -31,16 +31,9 @@ COLUMNS = [
 ]
 
 
-def _estate(request):
-    estate = current_estate(request)
-    if estate is None:
-        raise Http404
-    return estate
-
-
 @fees_view()
 def arrears(request):
-    estate = _estate(request)
+    estate = estate_or_404(request)
     form = ArrearsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     rows = selectors.arrears(
@@ -72,7 +65,7 @@ def notice_prepare(request):
     if request.method != "POST":
         return redirect("fees:arrears")
     ok, notice = attempt(
-        request, services.notice_prepare, estate=_estate(request), actor=request.user
+        request, services.notice_prepare, estate=estate_or_404(request), actor=request.user
     )
     return redirect("fees:notice", notice.pk) if ok else redirect("fees:arrears")
 

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from fees import services, tasks
 from fees.forms import PeriodForm
 from fees.models import BillingRun
-from fees.views.common import fees_view
+from fees.views.common import estate_or_404, fees_view
 from propserv.access import may
 from propserv.roles import FEE_FINANCE, FEE_MANAGERS
-from propserv.web import attempt, current_estate
+from propserv.web import attempt
 
 
 @fees_view(FEE_MANAGERS)
 def billing(request):
-    estate = current_estate(request)
-    if estate is None:
-        raise Http404
+    estate = estate_or_404(request)
     data = request.POST if request.method == "POST" else request.GET
     form = PeriodForm(
         data if "period" in data else None, initial={"period": timezone.localdate().replace(day=1)}

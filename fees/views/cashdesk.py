@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,24 +13,17 @@ from django.utils.translation import gettext_lazy
 from fees import selectors, services
 from fees.forms import DayCloseForm, DayForm, IncomeForm
 from fees.models import DayClose, Method
-from fees.views.common import fees_view
+from fees.views.common import estate_or_404, fees_view
 from propserv.access import may
 from propserv.documents import Document, Fields, Grid, Heading, Signatures, document_response
 from propserv.exports import Column, export_response
 from propserv.roles import FEE_FINANCE, FEE_MANAGERS
-from propserv.web import attempt, current_estate
-
-
-def _estate(request):
-    estate = current_estate(request)
-    if estate is None:
-        raise Http404
-    return estate
+from propserv.web import attempt
 
 
 @fees_view(FEE_MANAGERS)
 def days(request):
-    estate = _estate(request)
+    estate = estate_or_404(request)
     picker = DayForm(
         request.GET if "day" in request.GET else None, initial={"day": timezone.localdate()}
     )
@@ -111,7 +103,7 @@ INCOME_COLUMNS = [
 
 @fees_view(FEE_MANAGERS)
 def income(request):
-    estate = _estate(request)
+    estate = estate_or_404(request)
     today = timezone.localdate()
     form = IncomeForm(
         request.GET if "year" in request.GET else None, initial={"year": today.year, "part": "q1"}

@@ -3,7 +3,10 @@ role sets the services check, so a page offers exactly what the service would ac
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from inspections.models import GoodsRelease, Rectification, Renovation, WorkerPass
+from inspections.services.releases import release_state
 from propserv.access import may
 from propserv.roles import (
     COMPLAINT_HANDLERS,
@@ -30,7 +33,10 @@ def renovation_actions(renovation: Renovation, user) -> set[str]:
         if desk:
             actions.add("add_document")
     if renovation.status == S.APPROVED and desk:
-        actions |= {"issue_pass", "add_document", "request_acceptance"}
+        actions |= {"issue_pass", "add_document"}
+        # acceptance_request refuses while a rectification notice is open.
+        if not renovation.rectifications.open().exists():
+            actions.add("request_acceptance")
     if renovation.status != S.REJECTED and may(user, estate, COMPLAINT_HANDLERS):
         actions.add("link_complaint")
     if may(user, estate, PATROLLERS):
@@ -55,7 +61,7 @@ def release_actions(release: GoodsRelease, user) -> set[str]:
     if not may(user, release.estate_id, RENOVATION_VIEWERS):
         return set()
     actions = {"view", "print"}
-    if release.used_at is None:
+    if release_state(release, timezone.now()) == "valid":  # release_use refuses any other day
         actions.add("use")
     return actions
 

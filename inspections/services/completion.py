@@ -9,15 +9,16 @@ exists; then the refund becomes a fees refund entry (docs/domain.md, "Renovation
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from inspections import rules
 from inspections.models import Acceptance, PatrolItem, Renovation, Verdict
 from inspections.services.common import NOT_ALLOWED, lock_renovation, move, now_or
-from inspections.services.patrols import cancel_open_patrols
+from inspections.services.patrols import cancel_open_patrols, check_items
 from inspections.services.rectifications import issue_notice
 from propserv.access import check_actor
 from propserv.errors import InvalidTransition
@@ -52,10 +53,13 @@ def _check_deductions(deductions, deposit: Decimal) -> list[dict]:
     lines = []
     for line in deductions or []:
         reason = str(line.get("reason", "")).strip()
-        try:
-            amount = Decimal(str(line.get("amount"))).quantize(Decimal("0.01"))
-        except (InvalidOperation, TypeError):
-            raise ValidationError({"deductions": _("Give each deduction an amount.")}) from None
+        if line.get("amount") is None or str(line.get("amount")).strip() == "":
+            raise ValidationError({"deductions": _("Give each deduction an amount.")})
+        amount = rules.yuan(line.get("amount"))
+        if amount is None:
+            raise ValidationError(
+                {"deductions": _("Give each deduction in yuan and whole cents, e.g. 150.50.")}
+            )
         if not reason or amount <= 0:
             raise ValidationError(
                 {"deductions": _("Each deduction needs a reason and an amount above 0.")}
@@ -79,10 +83,7 @@ def acceptance_record(
 ) -> Acceptance:
     check_actor(actor, estate=renovation.estate_id, roles=PATROLLERS, message=NOT_ALLOWED)
     at = now_or(at)
-    missing = [c for c in PatrolItem.values if (items or {}).get(c) not in Verdict.values]
-    if missing:
-        raise ValidationError({"items": _("Check every item of the list.")})
-    items = {c: items[c] for c in PatrolItem.values}
+    items = check_items(items)
     renovation = lock_renovation(renovation)
     if renovation.status != S.ACCEPTANCE:
         raise InvalidTransition(

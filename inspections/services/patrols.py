@@ -99,7 +99,9 @@ def cancel_open_patrols(renovation: Renovation, at: dt.datetime) -> None:
         deadline_cancel(subject=patrol, kind=PATROL_DUE, at=at)
 
 
-def _check_items(items: dict) -> dict:
+def check_items(items: dict) -> dict:
+    """The checklist as recorded: every item with a verdict, nothing else (patrols and the
+    acceptance inspection)."""
     items = {str(k): str(v) for k, v in (items or {}).items()}
     missing = [code for code in PatrolItem.values if code not in items]
     if missing:
@@ -133,7 +135,7 @@ def patrol_record(
     notice (due `due_at`, by default a day later); `serious` also stops the work."""
     check_actor(actor, estate=renovation.estate_id, roles=PATROLLERS, message=NOT_ALLOWED)
     at = now_or(at)
-    items = _check_items(items)
+    items = check_items(items)
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("Attach at most 6 photos.")})

@@ -87,8 +87,14 @@ def renovation_apply(
     _check_parties(unit, owner, contractor, responsible)
     if planned_end < planned_start:
         raise ValidationError({"planned_end": _("The planned end is before the planned start.")})
-    if deposit is None or deposit < 0:
+    amount = rules.yuan(deposit) if deposit is not None else None
+    if amount is None:
+        raise ValidationError(
+            {"deposit": _("Give the deposit in yuan and whole cents, e.g. 3000.00.")}
+        )
+    if amount < 0:
         raise ValidationError({"deposit": _("The deposit cannot be negative.")})
+    deposit = amount
     files = [(kind, *clean_document(upload)) for kind, upload in documents]
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if Renovation.objects.filter(unit=unit, status__in=[A.SUBMITTED, *Renovation.ACTIVE]).exists():

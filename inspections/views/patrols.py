@@ -16,6 +16,7 @@ from inspections.views.common import (
     renovation_or_404,
     renovation_view,
 )
+from propserv.access import may
 from propserv.documents import document_response
 from propserv.roles import PATROLLERS
 from propserv.web import attempt
@@ -33,6 +34,7 @@ def board(request):
             "now": now,
             "rows": selectors.patrol_board(request.user, estate, now),
             "past_due": selectors.notices_past_due(request.user, estate, now),
+            "can_patrol": may(request.user, estate, PATROLLERS),
         },
     )
 

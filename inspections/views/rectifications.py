@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import services
+from inspections import selectors, services
 from inspections.forms import AcceptanceForm, ComplaintLinkForm, NoticeForm, ReinspectForm
 from inspections.models import Rectification
 from inspections.printables import notice_document
@@ -18,8 +18,6 @@ from propserv.roles import (
     COMPLAINT_HANDLERS,
     PATROLLERS,
     RENOVATION_DESK,
-    RENOVATION_VIEWERS,
-    has_role,
 )
 from propserv.web import attempt
 from tickets.models import Complaint
@@ -51,11 +49,7 @@ def notice_issue(request, pk):
 
 
 def _notice(request, pk) -> Rectification:
-    qs = (
-        Rectification.objects.for_user(request.user)
-        if has_role(request.user, RENOVATION_VIEWERS)
-        else Rectification.objects.none()
-    )
+    qs = selectors.visible(Rectification.objects.all(), request.user)
     return get_object_or_404(
         qs.select_related("renovation", "renovation__unit", "renovation__estate"), pk=pk
     )

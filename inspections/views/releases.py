@@ -9,22 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import services
+from inspections import selectors, services
 from inspections.forms import ReleaseForm
 from inspections.models import GoodsRelease
 from inspections.printables import release_document
 from inspections.views.common import done, estate_or_404, page, renovation_view
 from propserv.documents import document_response
-from propserv.roles import RENOVATION_DESK, RENOVATION_VIEWERS, has_role
+from propserv.roles import RENOVATION_DESK
 from propserv.web import attempt
 
 
 def _release(request, pk) -> GoodsRelease:
-    qs = (
-        GoodsRelease.objects.for_user(request.user)
-        if has_role(request.user, RENOVATION_VIEWERS)
-        else GoodsRelease.objects.none()
-    )
+    qs = selectors.visible(GoodsRelease.objects.all(), request.user)
     return get_object_or_404(qs.select_related("unit", "estate", "issued_by"), pk=pk)
 
 

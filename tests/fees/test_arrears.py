@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fees import selectors, services
-from fees.models import ArrearsNotice, Reminder
+from fees.models import ArrearsNotice, ChargeItem, Reminder
 from fees.sla import ARREARS_REMINDER
 from propserv.errors import InvalidTransition, NotAllowed
 from propserv.models import Deadline
@@ -63,6 +63,26 @@ def test_arrears_filters(behind, estate):
         [behind[6].code, behind[7].code]
     )
     assert codes(selectors.arrears([estate.pk], TODAY, building="nope")) == []
+
+
+def test_bucket_filter_means_overdue_at_least(behind, estate, finance):
+    """A unit whose only debt is 181+ days old is overdue at least 31 days: it is listed under
+    the 31–90 filter too (the filter is "overdue at least", the oldest bucket reached)."""
+    paid_up = behind[0]
+    one_off = ChargeItem.objects.create(
+        estate=estate, code="clean", name="开荒保洁", kind=ChargeItem.Kind.ONE_OFF
+    )
+    services.charge_add(
+        unit=paid_up, item=one_off, amount="80", actor=finance, on=dt.date(2026, 5, 1)
+    )
+    codes = lambda rows: sorted(r["unit__code"] for r in rows)  # noqa: E731
+    assert paid_up.code in codes(selectors.arrears([estate.pk], TODAY, bucket="d181"))
+    assert codes(selectors.arrears([estate.pk], TODAY, bucket="d31_90")) == sorted(
+        [paid_up.code, behind[3].code, behind[6].code, behind[7].code]
+    )
+    assert codes(selectors.arrears([estate.pk], TODAY, bucket="d1_30")) == sorted(
+        [paid_up.code, *(behind[k].code for k in (1, 3, 6, 7))]
+    )
 
 
 def test_notice_lists_exactly_six_months_and_more(behind, estate, staff):

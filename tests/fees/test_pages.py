@@ -6,6 +6,8 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fees import services
@@ -117,6 +119,27 @@ def test_billing_closed_period_message(client, staff, unit, item):
         reverse("fees:billing"), {"period": "2026-04"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert resp.status_code == 400 and not BillingRun.objects.exists()
+    assert "已关账" in resp.content.decode()
+
+
+def test_billing_preview_of_closed_period_offers_no_issue(client, staff, unit, item):
+    """The page does not offer what billing_start refuses: issuing a closed period."""
+    login(client, "finance")
+    open_page = client.get(reverse("fees:billing"), {"period": "2026-04"}).content.decode()
+    issue_form = '<input type="hidden" name="period" value="2026-04">'
+    assert issue_form in open_page
+    services.period_close(estate=unit.estate, period=dt.date(2026, 4, 1), actor=staff["finance"])
+    page = client.get(reverse("fees:billing"), {"period": "2026-04"}).content.decode()
+    assert 'data-testid="preview"' in page and issue_form not in page
+    assert 'data-testid="closed"' in page
+
+
+def test_statement_title_is_text_and_the_reminder_form_shows_once(client, staff, billed_unit):
+    login(client, "finance")
+    page = client.get(reverse("fees:statement", args=[billed_unit.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert billed_unit.code in title and "<" not in title
+    assert page.count('name="outcome"') == 1  # the reminder form, once
 
 
 def test_unit_panel_registered(rf, staff, billed_unit):
@@ -140,3 +163,20 @@ def test_every_subnav_link_opens_for_whoever_sees_it(client, staff, billed_unit,
     links = re.findall(r'<nav class="subnav"[^>]*>(.*?)</nav>', page.content.decode(), re.S)[0]
     for href in re.findall(r'href="([^"]+)"', links):
         assert client.get(href).status_code == 200, (role, href)
+
+
+def test_statement_queries_do_not_grow_with_payments(client, staff, billed_unit):
+    """No query per payment on the statement (the reverse offer reads the user's scope once)."""
+    login(client, "finance")
+    url = reverse("fees:statement", args=[billed_unit.pk])
+
+    def queries_with(n):
+        while Payment.objects.count() < n:
+            services.payment_post(
+                unit=billed_unit, amount="10", method="cash", actor=staff["frontdesk"]
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_with(1) == queries_with(6)

@@ -135,6 +135,18 @@ def test_refunded_payment_reverses_only_what_is_left(unit, item, cashier, financ
     assert services.balance_of(unit) == 0
 
 
+def test_fully_refunded_payment_is_not_offered_for_reversal(unit, item, cashier, finance):
+    """The statement offers "reverse" only where the service would accept it."""
+    payment = post(unit, cashier, "500.00", keep_credit=True)
+    assert "reverse" in services.allowed_actions(payment, finance)
+    services.credit_refund(unit=unit, amount="200", method="cash", actor=finance)
+    payment.refresh_from_db()
+    assert "reverse" in services.allowed_actions(payment, finance)  # ¥300 still to reverse
+    services.credit_refund(unit=unit, amount="300", method="cash", actor=finance)
+    payment.refresh_from_db()
+    assert "reverse" not in services.allowed_actions(payment, finance)
+
+
 def test_ledger_refuses_update_and_delete(billed_unit, cashier):
     post(billed_unit, cashier, "100.00")
     entry = LedgerEntry.objects.filter(unit=billed_unit).first()

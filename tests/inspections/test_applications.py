@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -58,6 +59,15 @@ def test_structural_facade_or_additions_are_refused_and_nothing_is_written(
     with pytest.raises(ValidationError) as exc:
         apply(unit, owner, person, staff["frontdesk"], scope=["walls", code])
     assert "scope" in exc.value.message_dict
+    assert not Renovation.objects.exists()
+
+
+@pytest.mark.parametrize("deposit", ["3000.005", "-1", "NaN"])
+def test_deposit_in_whole_cents_or_refused(deposit, unit, owner, person, staff):
+    """A sub-cent deposit is refused (Postgres would round it silently), nothing written."""
+    with pytest.raises(ValidationError) as exc:
+        apply(unit, owner, person, staff["frontdesk"], deposit=Decimal(deposit))
+    assert "deposit" in exc.value.message_dict
     assert not Renovation.objects.exists()
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections import selectors, services
-from inspections.models import WorkerPass
+from inspections.models import PatrolItem, WorkerPass
 from propserv.errors import InvalidTransition
 from tests.factories import make_staff
 from tests.inspections.conftest import login
@@ -114,3 +114,33 @@ def test_gate_speaks_chinese_and_english(client, unit, owner, person, staff):
     assert "有效" in zh and "门岗查验" in zh
     en = client.get(url, {"n": valid.number}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "VALID" in en and "Gate check" in en
+
+
+def test_passes_of_a_finished_renovation_are_listed_for_taking_back(
+    estate, unit, owner, person, staff
+):
+    """Completion expires every pass at the gate at once; the take-back list shows them too,
+    not only once their printed date has passed."""
+    today = timezone.localdate()
+    renovation = approved(
+        unit,
+        owner,
+        person,
+        staff,
+        planned_start=today - dt.timedelta(days=10),
+        planned_end=today + dt.timedelta(days=30),
+    )
+    worker_pass = issue_pass(
+        renovation, staff, until=today + dt.timedelta(days=20), when=timezone.now()
+    )
+    now = timezone.now()
+    assert selectors.passes_to_take_back(staff["patrol"], estate, now) == []
+    services.acceptance_request(renovation=renovation, actor=staff["frontdesk"])
+    services.acceptance_record(
+        renovation=renovation,
+        items={code: "ok" for code in PatrolItem.values},
+        actor=staff["supervisor"],
+    )
+    worker_pass = WorkerPass.objects.select_related("renovation").get(pk=worker_pass.pk)
+    assert services.pass_state(worker_pass, now) == "expired"
+    assert selectors.passes_to_take_back(staff["patrol"], estate, now) == [(worker_pass, "expired")]

@@ -169,3 +169,55 @@ def test_goods_slip_is_valid_once_on_its_day(unit, staff):
             actor=staff["frontdesk"],
             at=at(7, 1, 16),
         )
+
+
+def test_acceptance_is_offered_only_when_the_service_would_take_it(unit, owner, person, staff):
+    """An open rectification notice makes acceptance_request refuse: the page must not offer it."""
+    renovation = approved(unit, owner, person, staff)
+    desk = staff["frontdesk"]
+    assert "request_acceptance" in services.allowed_actions(renovation, desk)
+    notice = services.notice_issue(
+        renovation=renovation,
+        items=["corridors"],
+        description="走廊堆放材料",
+        due_at=at(7, 3, 10),
+        actor=staff["patrol"],
+        at=at(7, 2, 10),
+    )
+    assert "request_acceptance" not in services.allowed_actions(renovation, desk)
+    with pytest.raises(InvalidTransition):
+        services.acceptance_request(renovation=renovation, actor=desk, at=at(7, 2, 11))
+    services.notice_reinspect(
+        rectification=notice, passed=True, actor=staff["patrol"], at=at(7, 2, 12)
+    )
+    assert "request_acceptance" in services.allowed_actions(renovation, desk)
+
+
+def test_sub_cent_deduction_is_refused_not_rounded(unit, owner, person, staff):
+    renovation = approved(unit, owner, person, staff)
+    services.acceptance_request(renovation=renovation, actor=staff["frontdesk"], at=at(8, 20))
+    for amount in ("150.505", "0.004", "abc", "NaN"):
+        with pytest.raises(ValidationError):
+            services.acceptance_record(
+                renovation=renovation,
+                items=ALL_OK,
+                deductions=[{"reason": "垃圾清运", "amount": amount}],
+                actor=staff["supervisor"],
+                at=at(8, 21, 10),
+            )
+    renovation.refresh_from_db()
+    assert renovation.status == S.ACCEPTANCE and renovation.refund_amount is None
+    assert not renovation.acceptances.exists()
+
+
+def test_acceptance_checks_the_list_like_a_patrol(unit, owner, person, staff):
+    renovation = approved(unit, owner, person, staff)
+    services.acceptance_request(renovation=renovation, actor=staff["frontdesk"], at=at(8, 20))
+    incomplete = {k: v for k, v in ALL_OK.items() if k != "damage"}
+    for items in (incomplete, {**ALL_OK, "nonsense": "ok"}, {**ALL_OK, "damage": "maybe"}):
+        with pytest.raises(ValidationError) as exc:
+            services.acceptance_record(
+                renovation=renovation, items=items, actor=staff["supervisor"], at=at(8, 21, 10)
+            )
+        assert "items" in exc.value.message_dict
+    assert not renovation.acceptances.exists()

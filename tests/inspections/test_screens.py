@@ -4,6 +4,7 @@ past due), the printable notice and release slip, the slip at the gate, the acce
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -125,3 +126,36 @@ def test_board_shows_todays_slots_before_the_daily_task_ran(
     states = {p.slot: state for p, state in rows[0]["slots"]}
     assert set(states) == {"am", "pm"}
     assert set(states.values()) <= {"due", "missed", "upcoming"}
+
+
+def test_board_title_is_text_and_patrol_link_only_for_patrollers(
+    client, estate, unit, owner, person, staff
+):
+    renovation = under_way(unit, owner, person, staff)
+    patrol_url = reverse("inspections:patrol", args=[renovation.pk])
+    login(client, "supervisor")
+    page = client.get(reverse("inspections:board"), {"estate": estate.code}).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title
+    assert page.count("<h2>") == 1  # "notices past due", once (not also in the <title>)
+    assert patrol_url in page
+    login(client, "project_manager")  # follows renovations, does not patrol (the view is a 403)
+    assert client.get(patrol_url).status_code == 403
+    page = client.get(reverse("inspections:board"), {"estate": estate.code}).content.decode()
+    assert 'data-testid="board-row"' in page and patrol_url not in page
+
+
+def test_release_use_is_offered_only_on_its_day(estate, unit, staff):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    slip = services.release_issue(
+        unit=unit,
+        carrier_kind="resident",
+        carrier_name="陈业主",
+        goods="旧沙发",
+        quantity=1,
+        valid_on=tomorrow,
+        actor=staff["frontdesk"],
+    )
+    assert "use" not in services.allowed_actions(slip, staff["patrol"])
+    slip.valid_on = timezone.localdate()
+    assert "use" in services.allowed_actions(slip, staff["patrol"])
