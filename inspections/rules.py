@@ -126,14 +126,17 @@ def slot_at(slots: list[Slot], moment: dt.datetime) -> Slot | None:
 
 
 # --- working hours (docs/domain.md, "Renovation") ------------------------------------------
-# Residential units: 08:00–12:00 and 14:00–17:00; commercial units: 08:00–19:00. Defaults until
-# the estate settings carry them (see the report to the lead).
-RESIDENTIAL_WORKING_HOURS = ((dt.time(8), dt.time(12)), (dt.time(14), dt.time(17)))
-COMMERCIAL_WORKING_HOURS = ((dt.time(8), dt.time(19)),)
-
-
-def working_hours_for(use: str) -> tuple[tuple[dt.time, dt.time], ...]:
-    return COMMERCIAL_WORKING_HOURS if use == "commercial" else RESIDENTIAL_WORKING_HOURS
+def working_hours_for(use: str, estate_settings) -> tuple[tuple[dt.time, dt.time], ...]:
+    """When noisy work is allowed in a unit of `use`, by the estate's settings: residential
+    units around a midday break (08:00–12:00, 14:00–17:00), commercial ones until the workers
+    must leave (08:00–19:00)."""
+    s = estate_settings
+    if use == "commercial":
+        return ((s.renovation_work_start, s.commercial_work_end),)
+    return (
+        (s.renovation_work_start, s.renovation_break_start),
+        (s.renovation_break_end, s.residential_work_end),
+    )
 
 
 def within_working_hours(local_moment: dt.datetime, windows) -> bool:

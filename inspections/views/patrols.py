@@ -63,7 +63,7 @@ def patrol(request, pk):
                 _("%(slot)s patrol of %(unit)s recorded.")
                 % {"slot": recorded.get_slot_display(), "unit": renovation.unit.code},
             )
-    windows = rules.working_hours_for(renovation.unit.use)
+    windows = rules.working_hours_for(renovation.unit.use, renovation.estate.service_settings)
     context = {
         "renovation": renovation,
         "form": form,

@@ -16,7 +16,7 @@ from inspections.sla import PATROL_DUE
 from inspections.tasks import schedule_patrols
 from propserv.deadlines import sweep
 from propserv.errors import InvalidTransition
-from propserv.models import Deadline, Notification
+from propserv.models import Deadline, EstateSettings, Notification
 from tests.inspections.conftest import login
 from tests.inspections.helpers import SH, approved, at
 
@@ -163,8 +163,9 @@ def test_the_board_and_the_phone_checklist(client, estate, unit, owner, person, 
 
 def test_working_hours_in_the_estates_local_time():
     utc = dt.UTC
-    residential = rules.working_hours_for("residential")
-    commercial = rules.working_hours_for("commercial")
+    defaults = EstateSettings()  # the estate's numbers, unsaved: the rule reads no database
+    residential = rules.working_hours_for("residential", defaults)
+    commercial = rules.working_hours_for("commercial", defaults)
 
     def local(hour, minute=0):
         # a UTC moment, read in Asia/Shanghai (UTC+8 all year: no daylight saving)
@@ -178,6 +179,11 @@ def test_working_hours_in_the_estates_local_time():
     assert not rules.within_working_hours(local(11), commercial)  # 19:00
     winter = dt.datetime(2026, 1, 15, 6, 30, tzinfo=utc).astimezone(SH)
     assert winter.hour == 14 and rules.within_working_hours(winter, residential)
+    # An estate that sends commercial workers home at 18:00.
+    early = EstateSettings(commercial_work_end=dt.time(18))
+    assert not rules.within_working_hours(
+        local(10, 30), rules.working_hours_for("commercial", early)
+    )
 
 
 def test_the_daily_task_opens_todays_patrols_once(unit, owner, person, staff):
