@@ -1,4 +1,5 @@
-"""/api/v1/keys/ and /api/v1/key-loans/: scoped reads, state changes as POST actions calling
+"""/api/v1/keys/, /api/v1/key-loans/ and /api/v1/contractors/ (with their responsible people,
+whose ids a loan's `borrower_person` takes): scoped reads, state changes as POST actions calling
 the same services as the screens. Refusals propagate to the shared exception handler
 (propserv.rest): an invalid transition is a 409, a role that may not a 403."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,8 +18,9 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from keys import selectors, services
-from keys.models import ContractorPerson, Key, KeyLoan
+from keys.models import Contractor, ContractorPerson, Key, KeyLoan
 from keys.serializers import (
+    ContractorSerializer,
     InspectSerializer,
     KeyCreateSerializer,
     KeyEventSerializer,
@@ -237,3 +240,23 @@ class KeyLoanViewSet(
         ser.is_valid(raise_exception=True)
         services.loan_reissue(loan=loan, due_at=ser.validated_data["due_at"], actor=request.user)
         return self._done(request, loan)
+
+
+class ContractorFilter(django_filters.FilterSet):
+    estate = django_filters.CharFilter(field_name="estate__code")
+
+    class Meta:
+        model = Contractor
+        fields = ["estate", "active"]
+
+
+class ContractorViewSet(EstateScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The contractors of the user's estates and their registered responsible people: the
+    `people[].id` a key loan's `borrower_person` takes. Phones are masked except for the desk."""
+
+    queryset = Contractor.objects.select_related("estate", "liaison").prefetch_related(
+        Prefetch("people", queryset=ContractorPerson.objects.order_by("name", "pk"))
+    )
+    serializer_class = ContractorSerializer
+    filterset_class = ContractorFilter
+    permission_classes = [IsAuthenticated, KeyCabinetPermission]

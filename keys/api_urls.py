@@ -2,9 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from keys.api import KeyLoanViewSet, KeyViewSet
+from keys.api import ContractorViewSet, KeyLoanViewSet, KeyViewSet
 
 router = SimpleRouter()
 router.register("keys", KeyViewSet, basename="keys")
 router.register("key-loans", KeyLoanViewSet, basename="key-loans")
+router.register("contractors", ContractorViewSet, basename="contractors")
 urlpatterns = [*router.urls]

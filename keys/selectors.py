@@ -23,10 +23,10 @@ from keys.models import (
     KeyLoan,
     VacantInspection,
 )
-from propserv.access import may
+from propserv.access import may, staff_of
 from propserv.models import Deadline, Estate, Unit
 from propserv.registry import LookupHit
-from propserv.roles import KEY_VIEWERS
+from propserv.roles import KEY_INSPECTORS, KEY_VIEWERS, Role
 
 
 def open_loans_prefetch():
@@ -223,8 +223,30 @@ def key_page(key: Key) -> dict:
     }
 
 
+AWAITING = (KeyLoan.Status.AWAITING_INSPECTION, KeyLoan.Status.RECTIFYING)
+
+
+def awaiting_inspection(user):
+    """Contractors' loans back in the cabinet whose unit is still to pass its inspection: the
+    patrol guard's list of units to inspect, oldest return first."""
+    return (
+        KeyLoan.objects.for_user(user)
+        .filter(status__in=AWAITING)
+        .select_related("key", "key__unit")
+        .order_by("returned_at", "pk")
+    )
+
+
+def inspectors_of(estate) -> list:
+    """Who inspects a unit after a contractor's loan: the estate's patrol guards (told when the
+    key comes back), or, when it has none, the others who may record the inspection."""
+    return list(staff_of(estate, Role.PATROL)) or list(staff_of(estate, KEY_INSPECTORS))
+
+
 def loan_page(loan: KeyLoan) -> dict:
+    waiting = loan.is_contractor and loan.status in AWAITING
     return {
+        "inspectors": inspectors_of(loan.estate) if waiting else [],
         "inspections": loan.inspections.select_related("inspector"),
         "rectifications": loan.rectifications.select_related("raised_by", "cleared_by"),
         "events": loan.events.select_related("actor").order_by("at", "pk"),

@@ -2,9 +2,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from keys.models import Key, KeyEvent, KeyLoan
+from keys.models import Contractor, ContractorPerson, Key, KeyEvent, KeyLoan
 from propserv.models import Estate
 from propserv.phones import phone_for
+from propserv.roles import can_see_phones
 from propserv.web import estates_for
 
 
@@ -48,9 +49,18 @@ class KeySerializer(serializers.ModelSerializer):
 
 
 class KeyCreateSerializer(serializers.Serializer):
-    estate = serializers.SlugRelatedField(slug_field="code", queryset=Estate.objects.none())
+    estate = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Estate.objects.none(),
+        help_text="An estate's `code` (the estates of /api/v1/me/).",
+    )
     kind = serializers.ChoiceField(choices=[Key.Kind.DEVELOPER, Key.Kind.COMMON])
-    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    unit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The unit's code in the estate (e.g. 3-2-1502), as on /api/v1/keys/.",
+    )
     area = serializers.CharField(required=False, allow_blank=True, default="")
     count = serializers.IntegerField(min_value=1, max_value=99)
     slot = serializers.CharField(max_length=16)
@@ -154,9 +164,57 @@ class KeyLoanSerializer(serializers.ModelSerializer):
         return obj.is_overdue(timezone.now())
 
 
+def _viewer(serializer):
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
+class ContractorPersonSerializer(serializers.ModelSerializer):
+    """A responsible person: the `id` is what a loan's `borrower_person` takes."""
+
+    phone = serializers.SerializerMethodField(help_text="Whole for the desk roles, else masked.")
+    id_last4 = serializers.SerializerMethodField(
+        help_text="Empty unless the viewer is at the desk."
+    )
+
+    class Meta:
+        model = ContractorPerson
+        fields = ["id", "name", "phone", "id_last4", "active"]
+
+    def get_phone(self, obj) -> str:
+        return phone_for(_viewer(self), obj.phone)
+
+    def get_id_last4(self, obj) -> str:
+        return obj.id_last4 if can_see_phones(_viewer(self)) else ""
+
+
+class ContractorSerializer(serializers.ModelSerializer):
+    estate = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    phone = serializers.SerializerMethodField(help_text="Whole for the desk roles, else masked.")
+    liaison = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    people = ContractorPersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contractor
+        fields = ["id", "estate", "name", "phone", "liaison", "active", "people"]
+
+    def get_phone(self, obj) -> str:
+        return phone_for(_viewer(self), obj.phone)
+
+
 class LendSerializer(serializers.Serializer):
-    borrower_staff = serializers.IntegerField(required=False, allow_null=True, default=None)
-    borrower_person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    borrower_staff = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A staff member of the key's estate: an `id` from /api/v1/staff/.",
+    )
+    borrower_person = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A contractor's responsible person: a `people[].id` from /api/v1/contractors/.",
+    )
     phone = serializers.CharField(max_length=20)
     count = serializers.IntegerField(min_value=1, max_value=99)
     reason = serializers.CharField(max_length=200)
@@ -173,7 +231,7 @@ class LendSerializer(serializers.Serializer):
 
 
 class LoanCreateSerializer(LendSerializer):
-    key = serializers.IntegerField()
+    key = serializers.IntegerField(help_text="The key to lend: an `id` from /api/v1/keys/.")
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -135,6 +135,7 @@ class HandoverViewSet(
         "estate", "handed_by", "acknowledged_by"
     ).prefetch_related(
         "members",
+        "recipients",
         Prefetch(
             "items",
             queryset=HandoverItem.objects.select_related(
@@ -165,17 +166,23 @@ class HandoverViewSet(
         estate = estates_for(request.user).filter(code=data["estate"]).first()
         if estate is None:
             raise DjangoValidationError({"estate": [_("Unknown estate.")]})
-        members = list(
-            get_user_model().objects.filter(
-                username__in=data["members"], staff__estates=estate, is_active=True
+        people = {}
+        for name in ("members", "recipients"):
+            people[name] = list(
+                get_user_model()
+                .objects.filter(username__in=data[name], staff__estates=estate, is_active=True)
+                .distinct()
             )
-        )
-        if len(members) != len(set(data["members"])):
-            raise DjangoValidationError(
-                {"members": [_("Everyone on the shift must work for the estate.")]}
-            )
+            if len(people[name]) != len(set(data[name])):
+                raise DjangoValidationError(
+                    {name: [_("Everyone on the shift must work for the estate.")]}
+                )
         handover = handover_services.handover_create(
-            estate=estate, actor=request.user, members=members, note=data["note"]
+            estate=estate,
+            actor=request.user,
+            members=people["members"],
+            recipients=people["recipients"],
+            note=data["note"],
         )
         return self._respond(handover, status.HTTP_201_CREATED)
 

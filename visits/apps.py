@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VisitsConfig(AppConfig):
     name = "visits"
-    verbose_name = _("Reception")
+    verbose_name = pgettext_lazy("module", "Reception")
 
     def ready(self) -> None:
         # PLC0415: visits.extensions imports the app's models through its selectors, which Django

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.models import Building, Resident, Unit
 from propserv.phones import phone_validator
@@ -32,7 +33,9 @@ class VisitForm(forms.Form):
     """One entry of the duty log, in under 30 seconds: most fields are optional."""
 
     estate = forms.ChoiceField(label=_("Estate"))
-    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.WALK_IN)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("reception", "Channel"), choices=STAFF_CHANNELS, initial=Channel.WALK_IN
+    )
     who = forms.CharField(
         label=_("Caller"),
         required=False,
@@ -48,13 +51,17 @@ class VisitForm(forms.Form):
     )
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
     unit_code = forms.CharField(label=_("Unit"), max_length=32, required=False)
-    caller_name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    caller_name = forms.CharField(
+        label=pgettext_lazy("person", "Name"), max_length=64, required=False
+    )
     caller_phone = forms.CharField(
         label=_("Phone"), max_length=20, required=False, validators=[phone_validator]
     )
     category = forms.ChoiceField(label=_("Category"), choices=Visit.Category.choices)
     summary = forms.CharField(
-        label=_("Summary"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("reception", "Summary"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     handling = forms.CharField(
         label=_("How it was handled"),
@@ -203,6 +210,15 @@ class ToDefectForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
+    """`staff`: the estate's desk staff but the user (propserv.roles.DESK), for both lists."""
+
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Hand over to (next shift)"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They are notified and one of them acknowledges the list."),
+        error_messages={"required": _("Choose who on the next shift takes over.")},
+    )
     members = forms.ModelMultipleChoiceField(
         label=_("Also on my shift"),
         queryset=None,
@@ -218,8 +234,16 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = staff
-        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.username
+        for name in ("recipients", "members"):
+            self.fields[name].queryset = staff
+            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("recipients") or ()) & set(data.get("members") or ())
+        if both:
+            self.add_error("recipients", _("Hand over to the next shift, not to someone on yours."))
+        return data
 
 
 class DefectForm(forms.ModelForm):

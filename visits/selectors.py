@@ -248,6 +248,17 @@ def my_open_visits(user):
     )
 
 
+def unowned_visits(user, estate):
+    """Open entries nobody at the desk has taken yet (residents' web reports), oldest first."""
+    return (
+        Visit.objects.for_user(user)
+        .filter(estate=estate, owner__isnull=True)
+        .open()
+        .select_related("estate", "unit", "repair")
+        .order_by("received_at")
+    )
+
+
 def open_visits(user, estate=None):
     qs = Visit.objects.for_user(user).open().select_related("estate", "unit", "owner", "repair")
     if estate is not None:

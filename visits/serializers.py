@@ -161,6 +161,7 @@ class HandoverSerializer(serializers.ModelSerializer):
     handed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    recipients = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     items = serializers.SerializerMethodField()
 
     class Meta:
@@ -170,6 +171,7 @@ class HandoverSerializer(serializers.ModelSerializer):
             "estate",
             "handed_by",
             "members",
+            "recipients",
             "handed_at",
             "note",
             "acknowledged_by",
@@ -186,6 +188,12 @@ class HandoverCreateSerializer(serializers.Serializer):
     estate = serializers.CharField(max_length=32)
     members = serializers.ListField(
         child=serializers.CharField(max_length=150), required=False, default=list
+    )
+    recipients = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        required=False,
+        default=list,
+        help_text="Usernames of the next shift's people (desk roles) the handover is addressed to.",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

@@ -19,15 +19,22 @@ class AnswerPolicy(DeadlinePolicy):
 
     def assignees(self, deadline):
         visit = deadline.subject
-        return [visit.owner] if visit is not None else []
+        return [visit.owner] if visit is not None and visit.owner_id else []
 
 
 class HandoverAckPolicy(DeadlinePolicy):
-    """An unacknowledged shift handover goes to the supervisor."""
+    """An unacknowledged shift handover: the people it is addressed to are reminded (the whole
+    front desk when it names nobody), then the supervisor hears of it."""
 
     kind = rules.HANDOVER_ACK
     label = _("Shift handover not acknowledged")
     warning_roles = (Role.FRONT_DESK,)
+
+    def recipients(self, deadline, level: int) -> list:
+        handover = deadline.subject
+        if level == 0 and handover is not None and handover.recipients.exists():
+            return list(handover.recipients.all())
+        return super().recipients(deadline, level)
 
     def current_rule(self, deadline, estate_settings):
         return {"unit": "minutes", "amount": estate_settings.handover_ack_minutes}

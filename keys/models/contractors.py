@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keys.models.common import ID_LAST4_HELP, USER
 from propserv.models import Estate, EstateScopedQuerySet
@@ -59,7 +60,7 @@ class ContractorPerson(models.Model):
     contractor = models.ForeignKey(
         Contractor, on_delete=models.PROTECT, related_name="people", verbose_name=_("contractor")
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
     id_last4 = models.CharField(_("ID card, last 4"), max_length=4, help_text=ID_LAST4_HELP)
     active = models.BooleanField(_("active"), default=True)

@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from keys.forms import MonthForm
 from propserv.roles import KEY_VIEWERS, has_role
-from propserv.web import current_estate
+from propserv.web import current_estate, safe_next
 
 
 def keys_view(*roles):
@@ -61,3 +62,21 @@ def report_estate(request):
     if estate is None:
         raise Http404
     return estate
+
+
+def back_to(request) -> str:
+    """The page that sent the user here to register something first (the loan form's
+    "register a contractor" link passes `next`), when it is a path on this site; else ""."""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), "")
+
+
+def with_params(url: str, **params) -> str:
+    """`url` with `params` added to (or replacing those in) its query string."""
+    path, _sep, query = url.partition("?")
+    kept = [
+        pair.split("=", 1)
+        for pair in query.split("&")
+        if pair and pair.split("=", 1)[0] not in params
+    ]
+    merged = [(k, v[0] if v else "") for k, *v in kept] + [(k, str(v)) for k, v in params.items()]
+    return f"{path}?{urlencode(merged)}" if merged else path

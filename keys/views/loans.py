@@ -143,7 +143,13 @@ def loan_return(request, pk):
     loan = _loan(request, pk)
     success = _("Key back in the cabinet.")
     if loan.is_contractor:
-        success += " " + _("The loan closes when the unit passes its inspection.")
+        names = ", ".join(
+            u.get_full_name() or u.get_username() for u in selectors.inspectors_of(loan.estate)
+        )
+        success += " " + _(
+            "The loan closes when the unit passes its inspection; %(names)s will inspect it "
+            "(they have been told)."
+        ) % {"names": names or _("the patrol guard")}
     return _loan_action(
         request,
         loan,
@@ -189,15 +195,17 @@ def loan_reissue(request, pk):
 
 @keys_view()
 def loans(request):
-    qs = (
-        KeyLoan.objects.for_user(request.user)
-        .open()
-        .select_related("key", "key__unit")
-        .order_by("due_at")
-    )
-    return render(
-        request, "keys/loans.html", {"loans": qs, "now": timezone.now(), "title": _("Open loans")}
-    )
+    if request.GET.get("awaiting") == "1":  # the patrol guard's units to inspect
+        qs, title = selectors.awaiting_inspection(request.user), _("Units to inspect after a loan")
+    else:
+        qs = (
+            KeyLoan.objects.for_user(request.user)
+            .open()
+            .select_related("key", "key__unit")
+            .order_by("due_at")
+        )
+        title = _("Open loans")
+    return render(request, "keys/loans.html", {"loans": qs, "now": timezone.now(), "title": title})
 
 
 @keys_view()

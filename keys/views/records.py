@@ -21,7 +21,15 @@ from keys.forms import (
     VacantRecordForm,
 )
 from keys.models import Contractor, KeyIncident, VacantInspection
-from keys.views.common import done, form_page, keys_view, report_estate, report_month
+from keys.views.common import (
+    back_to,
+    done,
+    form_page,
+    keys_view,
+    report_estate,
+    report_month,
+    with_params,
+)
 from propserv.exports import XLSX_TYPE, Column, attachment, csv_bytes, workbook_bytes
 from propserv.phones import phone_for
 from propserv.roles import KEY_DESK, KEY_VACANT_INSPECTORS, has_role
@@ -32,6 +40,7 @@ from propserv.web import attempt, estates_for
 
 @keys_view()
 def contractors(request):
+    back = back_to(request)  # the loan form, when the user came from it
     form = ContractorForm(request.POST or None, estates=estates_for(request.user))
     if request.method == "POST":
         if not has_role(request.user, KEY_DESK):
@@ -49,12 +58,23 @@ def contractors(request):
                 actor=request.user,
             )
             if ok:
-                return HttpResponseRedirect(contractor.get_absolute_url())
+                target = contractor.get_absolute_url()
+                return done(
+                    request,
+                    with_params(target, next=back) if back else target,
+                    _("%(name)s is registered. Now register its responsible person.")
+                    % {"name": contractor.name},
+                )
     items = Contractor.objects.for_user(request.user).prefetch_related("people")
     return form_page(
         request,
         "keys/contractors.html",
-        {"form": form, "contractors": items, "can_desk": has_role(request.user, KEY_DESK)},
+        {
+            "form": form,
+            "contractors": items,
+            "can_desk": has_role(request.user, KEY_DESK),
+            "back": back,
+        },
         form,
     )
 
@@ -64,6 +84,7 @@ def contractor(request, pk):
     obj = get_object_or_404(
         Contractor.objects.for_user(request.user).select_related("liaison"), pk=pk
     )
+    back = back_to(request)  # the loan form, when the user came from it
     form = ContractorPersonForm(request.POST or None)
     if request.method == "POST":
         if not has_role(request.user, KEY_DESK):
@@ -83,7 +104,7 @@ def contractor(request, pk):
             if ok:
                 return done(
                     request,
-                    obj.get_absolute_url(),
+                    with_params(back, person=person.pk) if back else obj.get_absolute_url(),
                     _("%(name)s is registered as a responsible person.") % {"name": person.name},
                 )
     people = [(p, phone_for(request.user, p.phone)) for p in obj.people.all()]
@@ -95,6 +116,7 @@ def contractor(request, pk):
             "people": people,
             "form": form,
             "can_desk": has_role(request.user, KEY_DESK),
+            "back": back,
         },
         form,
     )

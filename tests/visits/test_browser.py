@@ -151,6 +151,8 @@ def test_handover_is_acknowledged_by_the_next_shift(browser, live_server, estate
     browser.get(f"{live_server.url}/visits/handovers/")
     assert visit.number in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.ID, "id_note").send_keys("3栋电梯下午维保")
+    # Addressed to the next shift's named person (issue 12, item 10).
+    browser.find_element(By.CSS_SELECTOR, f"input[name=recipients][value='{night.pk}']").click()
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button.primary"))
     handover_url = browser.current_url
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=acknowledge]")

@@ -138,3 +138,106 @@ def test_handover_page_acknowledge_button(estate, staff, night, client):
     response = client.post(handover.get_absolute_url())
     assert response.status_code == 302
     assert Visit.objects.get(pk=visit.pk).owner == night
+
+
+# --- addressed to the next shift (issue 12, item 10) --------------------------------------------
+
+
+def test_handover_is_addressed_to_the_next_shift_and_only_they_are_told(estate, staff, night):
+    other_desk = make_staff("evening", "frontdesk", estates=[estate])
+    log(estate, staff["frontdesk"])
+    handover = handover_svc.handover_create(
+        estate=estate, actor=staff["frontdesk"], recipients=[night], note="3栋电梯维保"
+    )
+    assert list(handover.recipients.all()) == [night]
+    key = f"handover:{handover.pk}"
+    assert Notification.objects.filter(recipient=night, dedupe_key=key).exists()
+    assert not Notification.objects.filter(recipient=other_desk, dedupe_key=key).exists()
+    # Someone at the desk it is not addressed to is not offered the list and is refused.
+    assert handover_svc.allowed_actions(handover, other_desk) == set()
+    with pytest.raises(PermissionDenied):
+        handover_svc.handover_acknowledge(handover_id=handover.pk, actor=other_desk)
+    assert handover_svc.allowed_actions(handover, night) == {"acknowledge"}
+    # The supervisor may stand in; here the named person takes it.
+    assert handover_svc.allowed_actions(handover, staff["supervisor"]) == {"acknowledge"}
+    handover_svc.handover_acknowledge(handover_id=handover.pk, actor=night)
+    handover.refresh_from_db()
+    assert handover.acknowledged_by == night
+
+
+def test_handover_recipients_and_members_are_desk_staff(estate, staff, night):
+    for person in (staff["technician"], staff["gm"], staff["finance"]):
+        with pytest.raises(ValidationError):
+            handover_svc.handover_create(
+                estate=estate, actor=staff["frontdesk"], recipients=[person]
+            )
+        with pytest.raises(ValidationError):
+            handover_svc.handover_create(estate=estate, actor=staff["frontdesk"], members=[person])
+    with pytest.raises(ValidationError):
+        handover_svc.handover_create(
+            estate=estate, actor=staff["frontdesk"], members=[night], recipients=[night]
+        )
+    assert not Handover.objects.exists()
+
+
+def test_handover_page_lists_desk_staff_only_and_needs_a_recipient(estate, staff, night):
+    desk = client_for(staff["frontdesk"])
+    page = desk.get("/visits/handovers/?estate=CUIHU").content.decode()
+    for role in ("technician", "gm", "finance", "quality", "patrol"):
+        assert f">{role}<" not in page and f"> {role}</label>" not in page
+    assert 'name="recipients"' in page and f'value="{night.pk}"' in page
+    log(estate, staff["frontdesk"])
+    refused = desk.post("/visits/handovers/?estate=CUIHU", {"note": "交班"})
+    assert refused.status_code == 400 and not Handover.objects.exists()
+    assert "请选择下一班接班的人" in refused.content.decode()
+    response = desk.post(
+        "/visits/handovers/?estate=CUIHU", {"note": "交班", "recipients": [night.pk]}
+    )
+    assert response.status_code == 302
+    handover = Handover.objects.get()
+    assert list(handover.recipients.all()) == [night]
+    detail = client_for(night).get(handover.get_absolute_url()).content.decode()
+    assert 'data-testid="recipients"' in detail and 'data-testid="acknowledge"' in detail
+    assert Notification.objects.filter(recipient=night, url=handover.get_absolute_url()).exists()
+
+
+def test_an_addressed_handover_still_escalates(estate, staff, night):
+    now = timezone.now()
+    log(estate, staff["frontdesk"], now=now)
+    handover = handover_svc.handover_create(
+        estate=estate, actor=staff["frontdesk"], recipients=[night], now=now
+    )
+    deadline = Deadline.objects.for_subject(handover).get(kind=rules.HANDOVER_ACK)
+    sweep(now=deadline.due_at + dt.timedelta(seconds=1))
+    assert Notification.objects.filter(
+        recipient=staff["supervisor"], dedupe_key=f"deadline:{deadline.pk}:1"
+    ).exists()
+
+
+def test_api_handover_names_its_recipients(estate, staff, night):
+    log(estate, staff["frontdesk"])
+    response = api_as(staff["frontdesk"]).post(
+        "/api/v1/handovers/",
+        {"estate": "CUIHU", "recipients": ["night"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["recipients"] == ["night"]
+
+
+def test_the_reminder_goes_to_the_people_it_is_addressed_to(estate, staff, night):
+    other_desk = make_staff("evening", "frontdesk", estates=[estate])
+    now = timezone.now()
+    log(estate, staff["frontdesk"], now=now)
+    handover = handover_svc.handover_create(
+        estate=estate, actor=staff["frontdesk"], recipients=[night], now=now
+    )
+    deadline = Deadline.objects.for_subject(handover).get(kind=rules.HANDOVER_ACK)
+    sweep(now=deadline.warn_at + dt.timedelta(seconds=1))
+    reminded = set(
+        Notification.objects.filter(dedupe_key=f"deadline:{deadline.pk}:0").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert reminded == {"night"}
+    assert other_desk.username not in reminded

@@ -236,3 +236,32 @@ def test_preferred_visit_time_is_kept(estate, unit, categories):
 def test_both_languages(estate, categories, lang, word):
     page = public_client(HTTP_ACCEPT_LANGUAGE=lang).get("/report/CUIHU/").content.decode()
     assert word in page
+
+
+# --- issue 12, item 11 ---------------------------------------------------------------------------
+
+
+def test_a_rejected_report_says_the_photo_must_be_chosen_again(estate, unit, categories):
+    photo = SimpleUploadedFile("leak.jpg", image_bytes("JPEG"), "image/jpeg")
+    client = public_client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = submit(client, estate, form_data(categories, description="", photos=[photo]))
+    assert response.status_code == 400 and not Repair.objects.exists()
+    page = response.content.decode()
+    assert 'data-testid="photos-again"' in page and "请在提交前重新选择照片" in page
+    # Without a photo chosen there is nothing to say.
+    page = submit(client, estate, form_data(categories, description="")).content.decode()
+    assert 'data-testid="photos-again"' not in page
+
+
+def test_tracking_lookup_names_the_estate(estate, categories):
+    EstateFactory(code="OTHER", name="别的小区")
+    page = public_client().get("/report/CUIHU/").content.decode()
+    assert "/track/?estate=CUIHU" in page
+    lookup = public_client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/track/?estate=CUIHU")
+    text = lookup.content.decode()
+    assert "翠湖花园" in text and "PropServ" not in text.split("<main")[0].split("<body")[1]
+
+
+def test_tracking_lookup_with_one_estate_names_it(estate):
+    text = public_client().get("/track/").content.decode()
+    assert "翠湖花园" in text.split("<main")[0]

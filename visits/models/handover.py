@@ -26,6 +26,10 @@ class Handover(models.Model):
     members = models.ManyToManyField(
         USER, related_name="+", verbose_name=_("outgoing shift"), blank=True
     )
+    # The next shift's named people (desk roles): they are told, and one of them acknowledges.
+    recipients = models.ManyToManyField(
+        USER, related_name="+", verbose_name=_("handed over to"), blank=True
+    )
     handed_at = models.DateTimeField(_("handed over at"))
     note = models.TextField(_("shift notes"), max_length=2000, blank=True)
     acknowledged_by = models.ForeignKey(

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from propserv.models import Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
 from propserv.phones import phone_validator
@@ -51,12 +51,21 @@ class Visit(models.Model):
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     received_at = models.DateTimeField(_("received at"))
+    # None for a resident's web report: nobody at the desk received it.
     received_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
     )
-    # First-contact ownership: changes only through an acknowledged handover or a transfer.
+    # First-contact ownership: changes only through an acknowledged handover or a transfer. A web
+    # report has no owner until someone at the desk takes it (visits.services.first_contact).
     owner = models.ForeignKey(
         USER,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="visits_owned",
         verbose_name=_("first-contact owner"),
@@ -162,6 +171,16 @@ class Visit(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    @property
+    def contact_label(self) -> str:
+        """Who contacted the desk, named by channel: a caller on the phone, a visitor at the
+        desk, a contact otherwise (docs/glossary.md)."""
+        if self.channel == Channel.PHONE:
+            return pgettext("reception", "Caller")
+        if self.channel == Channel.WALK_IN:
+            return pgettext("reception", "Visitor")
+        return pgettext("reception", "Contact")
+
 
 class VisitEvent(TimelineEvent):
     """The entry's timeline: received, note, ownership moves, conversions, resolved, called back.
@@ -175,6 +194,7 @@ class VisitEvent(TimelineEvent):
         CALLED_BACK = "called_back", pgettext_lazy("timeline", "called back")
         CLOSED = "closed", pgettext_lazy("timeline", "closed")
         OWNER_CHANGED = "owner_changed", pgettext_lazy("timeline", "owner changed")
+        TAKEN = "taken", pgettext_lazy("timeline", "taken by the desk")
         TO_REPAIR = "to_repair", pgettext_lazy("timeline", "became a repair")
         TO_COMPLAINT = "to_complaint", pgettext_lazy("timeline", "became a complaint")
         TO_DEFECT = "to_defect", pgettext_lazy("timeline", "became a defect rework form")
@@ -203,6 +223,12 @@ class VisitEvent(TimelineEvent):
             parts.append(str(_("Shift handover acknowledged")))
         if data.get("number"):
             parts.append(str(data["number"]))
+        if data.get("ticket_done"):
+            parts.append(
+                str(_("%(number)s done and called back.")) % {"number": data["ticket_done"]}
+            )
+        if data.get("channel") == Channel.WEB:
+            parts.append(str(_("Reported by the resident on the web form")))
         if data.get("defect_accepted"):
             parts.append(
                 str(_("Defect %(number)s fixed and accepted by the owner."))

@@ -130,7 +130,10 @@ def report(request, code: str):
                     cache.set(done_key, repair.pk, SUBMISSION_TTL)
                 return HttpResponseRedirect(tracking_url(repair) + "?new=1")
         status = 400
+        # A browser never re-sends a chosen file: say so rather than drop it silently.
+        photos_dropped = bool(request.FILES.getlist("photos"))
     else:
+        photos_dropped = False
         building = (request.GET.get("b") or "")[:16]
         form = f.ReportForm(
             estate=estate,
@@ -148,6 +151,7 @@ def report(request, code: str):
             "estate": estate,
             "form": form,
             "urgent_categories": [c for c in categories if c.urgent],
+            "photos_dropped": photos_dropped,
             **_hours(estate),
         },
         status=status,
@@ -172,9 +176,18 @@ def track_lookup(request):
     return render(
         request,
         "visits/public/track_lookup.html",
-        {"form": form},
+        {"form": form, "estate": _known_estate(request)},
         status=400 if form.errors else 200,
     )
+
+
+def _known_estate(request):
+    """The estate the resident came from (the report form's link names it), or the only one."""
+    code = (request.GET.get("estate") or "")[:32]
+    if code:
+        return Estate.objects.filter(code=code).first()
+    only = list(Estate.objects.all()[:2])
+    return only[0] if len(only) == 1 else None
 
 
 def _timeline(repair: Repair) -> list[dict]:

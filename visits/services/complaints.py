@@ -56,7 +56,7 @@ def visit_convert_to_complaint(
         received_at=received_at,
         now=now,
     )
-    if complaint.owner_id != visit.owner_id:
+    if visit.owner_id is not None and complaint.owner_id != visit.owner_id:
         complaint = complaint_services.complaint_assign_owner(
             complaint_id=complaint.pk, owner=visit.owner, actor=actor, at=now
         )

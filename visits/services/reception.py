@@ -61,6 +61,8 @@ def allowed_actions(visit: Visit, user) -> set[str]:
                 actions.add("to-defect")
         elif visit.status == Visit.Status.RESOLVED:
             actions.add("callback")
+        if visit.is_open and visit.owner_id is None:
+            actions.add("take")  # a web report nobody at the desk has taken yet
         if visit.is_open and can_transfer(user, visit):
             actions.add("transfer")
     if (
@@ -295,7 +297,11 @@ def set_owner(visit: Visit, to_user, *, actor, at, reason: str = "", data=None) 
         actor=actor,
         at=at,
         note=reason,
-        data={"from": before.get_username(), "to": to_user.get_username(), **(data or {})},
+        data={
+            "from": before.get_username() if before is not None else "",
+            "to": to_user.get_username(),
+            **(data or {}),
+        },
     )
 
 

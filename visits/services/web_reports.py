@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from propserv.models import Resident, Unit
 from tickets.models import Channel, Repair
 from tickets.services import repairs as repair_services
+from visits.services.first_contact import log_web_report
 
 
 def match_resident(unit: Unit, name: str, phone: str) -> Resident | None:
@@ -25,6 +26,7 @@ def match_resident(unit: Unit, name: str, phone: str) -> Resident | None:
     return next((r for r in found if r.phone == phone), None) or (found[0] if found else None)
 
 
+@transaction.atomic
 def web_report_submit(
     *,
     estate,
@@ -39,13 +41,14 @@ def web_report_submit(
 ) -> Repair:
     """A resident's report from the public form: a repair (channel web) with its clocks, on the
     front-desk board at once (the board refreshes itself; an urgent category also rings the
-    front desk's and the supervisor's bell through repair_create). Only reads before
-    repair_create, which is the one transaction. The actor is the resident (no staff login):
-    the public form itself is the check (rate limits, honeypot, the estate's own units)."""
+    front desk's and the supervisor's bell through repair_create), and an entry of the duty log
+    (channel web, linked to the repair, owned by nobody until the desk takes it), both in one
+    transaction. The actor is the resident (no staff login): the public form itself is the
+    check (rate limits, honeypot, the estate's own units)."""
     now = now or timezone.now()
     if unit.estate_id != estate.pk or category.estate_id != estate.pk:
         raise ValidationError(_("The unit and category must belong to the estate."))
-    return repair_services.repair_create(
+    repair = repair_services.repair_create(
         estate=estate,
         category=category,
         description=description,
@@ -59,6 +62,8 @@ def web_report_submit(
         actor_label=name.strip(),
         now=now,
     )
+    log_web_report(repair, now=now)
+    return repair
 
 
 @transaction.atomic

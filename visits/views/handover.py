@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from propserv.access import staff_of
 from propserv.models import Deadline
+from propserv.roles import DESK
 from propserv.web import current_estate
 from visits import forms as f
 from visits import selectors
@@ -24,7 +25,7 @@ def handovers(request):
     estate = current_estate(request)
     if estate is None:
         return no_estate(request)
-    staff = staff_of(estate).exclude(pk=request.user.pk)
+    staff = staff_of(estate, DESK).exclude(pk=request.user.pk)
     form = f.HandoverForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         ok, handover = run(
@@ -33,6 +34,7 @@ def handovers(request):
             estate=estate,
             actor=request.user,
             members=list(form.cleaned_data["members"]),
+            recipients=list(form.cleaned_data["recipients"]),
             note=form.cleaned_data["note"],
             form=form,
             ok_message=_("Handover logged; the next shift must acknowledge it."),
@@ -49,7 +51,7 @@ def handovers(request):
             "handovers": Handover.objects.for_user(request.user)
             .filter(estate=estate)
             .select_related("handed_by", "acknowledged_by")
-            .prefetch_related("items")[:50],
+            .prefetch_related("items", "recipients")[:50],
         },
         status=400 if form.errors else 200,
     )
@@ -82,6 +84,7 @@ def handover_detail(request, pk: int):
                 "visit", "visit__unit", "visit__owner", "from_owner"
             ),
             "members": handover.members.all(),
+            "recipients": handover.recipients.all(),
             "deadline": deadline,
             "state": deadline.state(timezone.now()) if deadline else "",
             "is_member": handover.members.filter(pk=request.user.pk).exists(),

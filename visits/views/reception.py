@@ -20,7 +20,7 @@ from visits import selectors
 from visits.models import Visit
 from visits.services import complaints as complaint_services
 from visits.services import defects as defect_services
-from visits.services import reception
+from visits.services import first_contact, reception
 from visits.views.common import form_errors_to_messages, no_estate, run, user_estates
 
 
@@ -63,6 +63,7 @@ def index(request):
             "estate": estate,
             "estates": estates,
             "mine": selectors.my_open_visits(request.user),
+            "unowned": selectors.unowned_visits(request.user, estate)[:50],
             "open_count": selectors.open_visits(request.user, estate).count(),
             "log": log,
             "today": today,
@@ -226,6 +227,15 @@ def action(request, pk: int, name: str):
         )
         back = safe_next(request, request.POST.get("next"), visit.get_absolute_url())
         return HttpResponseRedirect(back)
+    if name == "take":
+        run(
+            request,
+            first_contact.visit_take,
+            visit_id=visit.pk,
+            actor=request.user,
+            ok_message=_("%(number)s is yours now.") % {"number": visit.number},
+        )
+        return HttpResponseRedirect(visit.get_absolute_url())
     form = _bound_form(request, visit, name)
     if form is None:
         raise Http404
