@@ -30,7 +30,14 @@ from keys.views.common import (
     report_month,
     with_params,
 )
-from propserv.exports import XLSX_TYPE, Column, attachment, csv_bytes, workbook_bytes
+from propserv.exports import (
+    XLSX_TYPE,
+    Column,
+    Table,
+    attachment,
+    sections_csv_bytes,
+    workbook_bytes,
+)
 from propserv.phones import phone_for
 from propserv.roles import KEY_DESK, KEY_VACANT_INSPECTORS, has_role
 from propserv.web import attempt, estates_for
@@ -301,19 +308,14 @@ def vacant_csv(request):
     report = selectors.vacant_report(estate, month)
     summary = _summary_rows(estate, month, report)
     filename = f"vacant-units-{estate.code}-{month:%Y-%m}"
+    tables = [
+        Table(_("Monthly status report"), SUMMARY_COLUMNS, summary),
+        Table(_("Inspection plan"), INSPECTION_COLUMNS, report["inspections"]),
+    ]
     if request.GET.get("format") == "xlsx":
-        body = workbook_bytes(
-            [
-                (_("Monthly status report"), SUMMARY_COLUMNS, summary),
-                (_("Inspection plan"), INSPECTION_COLUMNS, report["inspections"]),
-            ]
-        )
+        body = workbook_bytes(tables)
         return attachment(body, content_type=XLSX_TYPE, filename=f"{filename}.xlsx")
-    body = (
-        csv_bytes(SUMMARY_COLUMNS, summary)
-        + b"\r\n"
-        + csv_bytes(INSPECTION_COLUMNS, report["inspections"]).removeprefix("\ufeff".encode())
-    )
+    body = sections_csv_bytes(tables)
     return attachment(body, content_type="text/csv; charset=utf-8", filename=f"{filename}.csv")
 
 
