@@ -1,12 +1,14 @@
 from django.urls import path
 
-from tickets.views import callbacks, complaints, repairs, reports
+from tickets.views import callbacks, complaints, photos, repairs, reports
 
 app_name = "tickets"
 urlpatterns = [
     path("board/", repairs.board, name="board"),
     path("repairs/new/", repairs.repair_new, name="repair-new"),
     path("repairs/<int:pk>/", repairs.repair_detail, name="repair-detail"),
+    path("repairs/<int:pk>/photos/<int:photo_pk>/", photos.repair_photo, name="repair-photo"),
+    path("repairs/<int:pk>/photos/", photos.repair_photo_upload, name="repair-photo-upload"),
     path("repairs/<int:pk>/<slug:action>/", repairs.repair_action, name="repair-action"),
     path("my-jobs/", repairs.my_jobs, name="my-jobs"),
     # Complaints and callbacks

@@ -233,3 +233,16 @@ def test_changing_estate_settings_in_the_admin_moves_running_clocks(
     with django_capture_on_commit_callbacks(execute=True):
         EstateAdmin(Estate, admin.site).save_related(request, form, [], change=True)
     assert arrival(repair).due_at == t0 + dt.timedelta(minutes=25)
+
+
+def test_arrival_breach_notice_speaks_of_arriving_not_finishing(estate, unit, categories, staff):
+    """Issue 12, item 4: "应于 … 完成" was wrong for the arrival clock."""
+    now = timezone.now()
+    repair = make_repair(
+        estate, unit, categories["water"], staff["frontdesk"], now - dt.timedelta(minutes=20), now
+    )
+    sweep(now=now + dt.timedelta(seconds=1))
+    note = Notification.objects.get(
+        recipient=staff["supervisor"], dedupe_key=f"deadline:{arrival(repair).pk}:1"
+    )
+    assert "到场" in note.body and "完成" not in note.body

@@ -212,3 +212,34 @@ def test_token_request_reads_roles_and_estates_with_the_token(unit, categories, 
     staff["technician"].is_active = False
     staff["technician"].save()
     assert tech.get("/api/v1/repairs/").status_code == 401
+
+
+def test_quote_from_the_price_list_and_consent_through_the_api(api, unit, categories, staff):
+    """Paid work from a client (issue 12): price-list ids from GET /api/v1/price-list/."""
+    repair_id = create(api, reporter_phone="13912342929").json()["id"]
+    api.post(f"/api/v1/repairs/{repair_id}/dispatch/", {"technician": "technician"}, format="json")
+    tech = api_as(staff["technician"])
+    # The technician sees the whole number of the resident of their own job, list and detail.
+    assert tech.get(f"/api/v1/repairs/{repair_id}/").json()["reporter_phone"] == "13912342929"
+    listed = {r["id"]: r for r in tech.get("/api/v1/repairs/").json()["results"]}
+    assert listed[repair_id]["reporter_phone"] == "13912342929"
+    assert api_as(staff["quality"]).get(f"/api/v1/repairs/{repair_id}/").json()[
+        "reporter_phone"
+    ] == ("139****2929")
+    tech.post(f"/api/v1/repairs/{repair_id}/arrive/")
+    item = tech.get("/api/v1/price-list/").json()[0]
+    quoted = tech.post(
+        f"/api/v1/repairs/{repair_id}/quote/",
+        {"lines": [{"price_item": item["id"], "quantity": "2"}]},
+        format="json",
+    )
+    assert quoted.status_code == 200, quoted.content
+    assert Decimal(quoted.json()["quoted_amount"]) == Decimal(item["price"]) * 2
+    assert tech.post(f"/api/v1/repairs/{repair_id}/start/").status_code == 409  # no consent yet
+    agreed = tech.post(
+        f"/api/v1/repairs/{repair_id}/consent/", {"resident_name": "王先生"}, format="json"
+    )
+    assert agreed.status_code == 200
+    assert tech.post(f"/api/v1/repairs/{repair_id}/start/").status_code == 200
+    empty = tech.post(f"/api/v1/repairs/{repair_id}/quote/", {"lines": []}, format="json")
+    assert empty.status_code in (400, 409)

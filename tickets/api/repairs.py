@@ -161,6 +161,22 @@ class RepairViewSet(
             **self._validated(s.CallbackSerializer, request),
         )
 
+    @extend_schema(request=s.QuoteSerializer, responses=s.RepairSerializer)
+    @action(detail=True, methods=["post"])
+    def quote(self, request, pk=None):
+        data = self._validated(s.QuoteSerializer, request)
+        lines = [(line["price_item"], line["quantity"]) for line in data["lines"]]
+        return self._run(request, services.repair_quote, lines=lines)
+
+    @extend_schema(request=s.ConsentSerializer, responses=s.RepairSerializer)
+    @action(detail=True, methods=["post"])
+    def consent(self, request, pk=None):
+        return self._run(
+            request,
+            services.repair_record_consent,
+            **self._validated(s.ConsentSerializer, request),
+        )
+
     @staticmethod
     def _validated(serializer_class, request) -> dict:
         serializer = serializer_class(data=request.data)

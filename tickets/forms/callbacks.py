@@ -13,10 +13,13 @@ from tickets.models import CallbackAttempt
 
 
 class CallbackForm(forms.Form):
+    # No initial: the score is the resident's answer, chosen deliberately (issue 12, item 11).
     satisfaction = forms.TypedChoiceField(
         label=_("Satisfaction"),
         coerce=int,
+        empty_value=None,
         choices=[
+            ("", _("Choose…")),
             (5, _("5 – very satisfied")),
             (4, _("4 – satisfied")),
             (3, _("3 – acceptable")),

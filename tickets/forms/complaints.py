@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.access import staff_of
 from propserv.models import Unit
@@ -202,7 +203,9 @@ class ExtendForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = ColleagueChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    owner = ColleagueChoiceField(
+        label=pgettext_lazy("ticket owner", "Owner"), queryset=get_user_model().objects.none()
+    )
 
     def __init__(self, *args, estate, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propserv.models import Unit
-from tickets.models import Channel, Repair, RepairCategory
+from tickets.models import Channel, PriceItem, Repair, RepairCategory, RepairPhoto
 
 
 class RepairForm(forms.Form):
@@ -117,3 +117,44 @@ class HoldForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class QuoteForm(forms.Form):
+    """A quote from the estate's published price list: one quantity per item (0 or empty: not
+    charged). The service refuses anything off the list (docs/domain.md, Repairs (paid work))."""
+
+    def __init__(self, *args, estate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(PriceItem.objects.filter(estate=estate, active=True))
+        for item in self.items:
+            self.fields[f"qty_{item.pk}"] = forms.DecimalField(
+                label=str(item),
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "1", "inputmode": "decimal"}),
+            )
+
+    def service_kwargs(self) -> dict:
+        lines = [
+            (item.pk, self.cleaned_data[f"qty_{item.pk}"])
+            for item in self.items
+            if self.cleaned_data.get(f"qty_{item.pk}")
+        ]
+        return {"lines": lines}
+
+
+class ConsentForm(forms.Form):
+    resident_name = forms.CharField(label=_("Resident who agreed to the price"), max_length=64)
+
+
+class PhotoForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Photo"),
+        choices=[(k, label) for k, label in RepairPhoto.Kind.choices if k != "resident"],
+    )
+    image = forms.FileField(
+        label=_("Photo file"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )

@@ -1,4 +1,5 @@
-"""Models of the tickets app, one module per subject: repairs, complaints, callbacks."""
+"""Models of the tickets app, one module per subject: repairs (and their reference data),
+complaints, callbacks."""
 
 from tickets.models.callbacks import Callback, CallbackAttempt, SecondHandling
 from tickets.models.complaints import (
@@ -8,11 +9,10 @@ from tickets.models.complaints import (
     ComplaintReply,
     MonthlyComplaintReport,
 )
+from tickets.models.reference import PriceItem, RepairCategory
 from tickets.models.repairs import (
     Channel,
-    PriceItem,
     Repair,
-    RepairCategory,
     RepairChargeLine,
     RepairEvent,
     RepairPhoto,

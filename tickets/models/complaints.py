@@ -189,7 +189,7 @@ class Complaint(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_owned",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("ticket owner", "owner"),
         help_text=_("Follows the complaint through until the resident has been called back."),
     )
     reported_up_at = models.DateTimeField(_("reported up at"), null=True, blank=True)

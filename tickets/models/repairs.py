@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
 from propserv.phones import phone_validator
+from tickets.models.reference import PriceItem, RepairCategory
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 
@@ -34,59 +35,6 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     EMAIL = "email", _("E-mail")
     PATROL = "patrol", _("Found on patrol")
-
-
-class RepairCategory(models.Model):
-    """The per-estate repair taxonomy. `urgent` marks the water/electricity/gas emergencies and
-    major incidents that get the short arrival deadline."""
-
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="repair_categories")
-    code = models.SlugField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=64)
-    urgent = models.BooleanField(
-        _("urgent (water, electricity, gas, major incident)"), default=False
-    )
-    major_incident = models.BooleanField(_("major incident (report up at once)"), default=False)
-    active = models.BooleanField(_("in use"), default=True)
-    sort_order = models.PositiveSmallIntegerField(default=100)
-
-    objects = EstateScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["estate", "sort_order", "name"]
-        verbose_name = _("repair category")
-        verbose_name_plural = _("repair categories")
-        constraints = [
-            models.UniqueConstraint(fields=["estate", "code"], name="repair_category_code_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PriceItem(models.Model):
-    """The published price list (明码标价) for paid repairs and special services."""
-
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="price_items")
-    code = models.SlugField(_("code"), max_length=32)
-    name = models.CharField(_("item"), max_length=100)
-    unit_label = models.CharField(_("per"), max_length=16, default="次")
-    price = models.DecimalField(_("price (¥)"), max_digits=10, decimal_places=2)
-    active = models.BooleanField(_("in use"), default=True)
-
-    objects = EstateScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["estate", "code"]
-        verbose_name = _("price-list item")
-        verbose_name_plural = _("price list")
-        constraints = [
-            models.UniqueConstraint(fields=["estate", "code"], name="price_item_code_unique"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="price_item_price_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ¥{self.price}/{self.unit_label}"
 
 
 class RepairQuerySet(EstateScopedQuerySet):
@@ -300,9 +248,31 @@ def repair_photo_path(instance, filename: str) -> str:
 
 
 class RepairPhoto(models.Model):
+    """A photo of the job: the resident's from the report form, or the technician's before and
+    after the work. Served only through the repair page's own view (confidential)."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("From the resident")
+        BEFORE = "before", _("Before the work")
+        AFTER = "after", _("After the work")
+
     repair = models.ForeignKey(Repair, on_delete=models.PROTECT, related_name="photos")
     image = models.ImageField(upload_to=repair_photo_path)
+    kind = models.CharField(_("photo"), max_length=16, choices=Kind.choices, default=Kind.RESIDENT)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("repair photo")
+        verbose_name_plural = _("repair photos")
 
     def __str__(self) -> str:
         return self.image.name

@@ -18,11 +18,44 @@ BOARD_SIZE = 200
 
 def repairs_for(user):
     """The repairs of `user`'s estates, with what every list shows."""
-    return Repair.objects.for_user(user).select_related("estate", "unit", "category", "technician")
+    return Repair.objects.for_user(user).select_related(
+        "estate", "unit__building", "category", "technician"
+    )
 
 
 def technicians_of(estate):
     return staff_of(estate, Role.TECHNICIAN)
+
+
+def phone_of(repair: Repair, viewer) -> str:
+    """The resident's number as `viewer` may see it: whole for the desk (propserv.phones) and
+    for the technician on their own job, who must call the resident; masked for anyone else
+    (docs/domain.md, Confidentiality)."""
+    if repair.technician_id is not None and viewer.pk == repair.technician_id:
+        return repair.reporter_phone
+    return phone_for(viewer, repair.reporter_phone)
+
+
+def may_call(repair: Repair, viewer) -> bool:
+    """Whether `viewer` gets a tap-to-call link (they see the whole number)."""
+    phone = repair.reporter_phone
+    return bool(phone) and phone_of(repair, viewer) == phone
+
+
+def unit_location(repair: Repair) -> dict:
+    """Where to go: building, floor and unit code (and the place typed at intake)."""
+    unit = repair.unit
+    return {
+        "building": (unit.building.name or unit.building.code) if unit else "",
+        "floor": unit.floor if unit else None,
+        "unit": unit.code if unit else "",
+        "where": repair.location,
+    }
+
+
+def photos_of(repair: Repair) -> list:
+    """The job's photos: the resident's from the report form, then before and after."""
+    return list(repair.photos.all())
 
 
 def _row(repair: Repair, now, viewer=None) -> dict:
@@ -33,7 +66,8 @@ def _row(repair: Repair, now, viewer=None) -> dict:
         "state": deadline.state(now) if deadline else "none",
     }
     if viewer is not None:
-        row["phone"] = phone_for(viewer, repair.reporter_phone)
+        row["phone"] = phone_of(repair, viewer)
+        row["call"] = may_call(repair, viewer)
     return row
 
 
@@ -65,10 +99,13 @@ def my_job_rows(user, now) -> list[dict]:
         .filter(technician=user)
         .open()
         .exclude(status__in=[Repair.Status.COMPLETED, Repair.Status.CALLED_BACK])
-        .prefetch_related("deadlines")
+        .prefetch_related("deadlines", "photos")
         .order_by("-urgent", "received_at")
     )
-    return [_row(repair, now) for repair in jobs]
+    rows = [_row(repair, now, viewer=user) for repair in jobs]
+    for row in rows:
+        row["location"] = unit_location(row["repair"])
+    return rows
 
 
 def repeat_repairs(estate, start: dt.datetime, end: dt.datetime, min_count: int) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -14,6 +15,7 @@ from propserv.models import Deadline, Resident, Unit
 from propserv.phones import phone_for
 from propserv.web import estates_for
 from tickets.models import Repair, RepairCategory, RepairEvent
+from tickets.selectors.repairs import phone_of
 from tickets.serializers.common import (
     DEADLINE_COLUMNS,
     DeadlineSerializer,
@@ -100,7 +102,9 @@ class RepairSerializer(serializers.ModelSerializer):
 
     def get_reporter_phone(self, obj) -> str:
         request = self.context.get("request")
-        return phone_for(request.user if request is not None else None, obj.reporter_phone)
+        if request is None:
+            return phone_for(None, obj.reporter_phone)
+        return phone_of(obj, request.user)
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, obj) -> list[dict]:
@@ -188,7 +192,9 @@ def represent_repairs(rows, user, now=None) -> list[dict]:
             elif conversion == "decimal":
                 value = decimal(value)
             item[name] = value
-        item["reporter_phone"] = phone_for(user, item["reporter_phone"])
+        own_job = user is not None and item.get("technician") == user.get_username()
+        if not own_job:  # the technician calls the resident of their own job (selectors.phone_of)
+            item["reporter_phone"] = phone_for(user, item["reporter_phone"])
         item["deadlines"] = deadlines[row["id"]]
         out.append(item)
     return out
@@ -209,7 +215,9 @@ class RepairCreateSerializer(serializers.Serializer):
     )
     unit = serializers.CharField(required=False, allow_blank=True)
     location = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    category = serializers.CharField()
+    category = serializers.CharField(
+        help_text="code of a repair category of the estate: GET /api/v1/repair-categories/"
+    )
     description = serializers.CharField(max_length=2000)
     channel = serializers.ChoiceField(
         choices=[c for c, _l in Repair._meta.get_field("channel").choices], default="phone"
@@ -273,7 +281,9 @@ class RepairCreateSerializer(serializers.Serializer):
 
 
 class DispatchSerializer(serializers.Serializer):
-    technician = serializers.CharField(help_text="username of the technician")
+    technician = serializers.CharField(
+        help_text="username of a technician of the repair's estate: GET /api/v1/staff/?role=technician"
+    )
 
 
 class CompleteSerializer(serializers.Serializer):
@@ -295,6 +305,26 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class CallbackSerializer(serializers.Serializer):
-    satisfaction = serializers.IntegerField(min_value=1, max_value=5)
+    # An enum in the schema: 5 very satisfied … 1 very dissatisfied (≤ 2 reopens the repair).
+    satisfaction = serializers.ChoiceField(
+        choices=[5, 4, 3, 2, 1], help_text="5 very satisfied … 1 very dissatisfied"
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     confirmed_by_resident = serializers.BooleanField(default=False)
+
+
+class QuoteLineSerializer(serializers.Serializer):
+    price_item = serializers.IntegerField(
+        help_text="id of an item of the estate's price list: GET /api/v1/price-list/"
+    )
+    quantity = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class QuoteSerializer(serializers.Serializer):
+    """Paid work priced from the published price list (never above it)."""
+
+    lines = QuoteLineSerializer(many=True, allow_empty=False)
+
+
+class ConsentSerializer(serializers.Serializer):
+    resident_name = serializers.CharField(max_length=64, help_text="who agreed to the price")

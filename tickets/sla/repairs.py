@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from propserv.deadlines import DeadlinePolicy
@@ -32,6 +34,16 @@ class RepairArrivalPolicy(RepairPolicy):
         if deadline.rule.get("unit") != "minutes" or repair is None:
             return None  # an agreed visit time stays as agreed
         return rules.arrival_rule(urgent=repair.urgent, settings=estate_settings)
+
+    def message(self, deadline, level: int) -> tuple[str, str]:
+        """The arrival clock is about arriving, not finishing (issue 12, item 4)."""
+        subject, _body = super().message(deadline, level)
+        due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
+        if level == 0:
+            return subject, gettext("The technician should arrive by %(due)s.") % {"due": due}
+        return subject, gettext(
+            "The technician should have arrived by %(due)s and has not arrived yet."
+        ) % {"due": due}
 
 
 class RepairCompletionPolicy(RepairPolicy):

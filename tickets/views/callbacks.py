@@ -21,7 +21,7 @@ from tickets.models import Callback, SecondHandling
 from tickets.selectors import callbacks as selectors
 from tickets.services import callbacks as services
 from tickets.services import queue, second_handlings
-from tickets.views.common import form_refusal
+from tickets.views.common import attempt_on_page, form_refusal
 
 
 @login_required
@@ -44,7 +44,7 @@ def callback_queue(request):
     )
 
 
-def _detail(request, pk: int, *, bound=None):
+def _detail(request, pk: int, *, bound=None, status: int = 200):
     callback = get_object_or_404(
         selectors.callbacks_for(request.user).select_related(
             "estate", "repair", "complaint", "assigned_to", "second_caller", "completed_by"
@@ -78,6 +78,7 @@ def _detail(request, pk: int, *, bound=None):
             "settings_row": callback.estate.service_settings,
             **forms,
         },
+        status=status,
     )
 
 
@@ -112,11 +113,16 @@ def callback_action(request, pk: int, action: str):
         if form_class is cbf.AssignCallersForm
         else form_class(request.POST)
     )
+    # A refusal stays on the page: the error beside its field, what was typed kept.
     if not form.is_valid():
-        form_refusal(request, form)
         return _detail(request, callback.pk, bound={action: form})
-    ok, _result = attempt(
-        request, SERVICES[action], callback_id=callback.pk, actor=request.user, **form.cleaned_data
+    ok, _result = attempt_on_page(
+        request,
+        SERVICES[action],
+        form=form,
+        callback_id=callback.pk,
+        actor=request.user,
+        **form.cleaned_data,
     )
     if not ok:
         return _detail(request, callback.pk, bound={action: form})

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from propserv.web import attempt
 
 
 def form_refusal(request, form) -> None:
-    """The errors of an invalid action form, also as one message at the top of the page (the
-    bound form shows them beside the fields it re-renders)."""
+    """The errors of an invalid action form as messages at the top of a list page, which shows
+    no bound form to put them beside (the board, my jobs)."""
     for name, errors in form.errors.items():
         text = " ".join(errors)
         messages.error(
             request, f"{form.fields[name].label}: {text}" if name in form.fields else text
         )
+
+
+def attempt_on_page(request, call, /, *, form, **kwargs):
+    """`propserv.web.attempt` for a page that re-renders `form` on a refusal: an error about a
+    field stays beside that field with what was typed; a refusal of the whole action (the
+    record's state, the actor's role) is said once at the top of the page, where it is seen."""
+    ok, result = attempt(request, call, form=form, **kwargs)
+    if not ok and form is not None:
+        for text in form.errors.pop(NON_FIELD_ERRORS, []):
+            messages.error(request, text)
+    return ok, result

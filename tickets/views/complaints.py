@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from propserv.deadlines import policy_for
@@ -25,7 +26,7 @@ from tickets.letters import reply_letter
 from tickets.rules import complaints as crules
 from tickets.selectors import complaints as selectors
 from tickets.services import complaints as services
-from tickets.views.common import form_refusal
+from tickets.views.common import attempt_on_page
 
 
 @login_required
@@ -94,7 +95,7 @@ def complaint_new(request):
     )
 
 
-def _detail(request, pk: int, *, bound=None):
+def _detail(request, pk: int, *, bound=None, status: int = 200):
     """The detail page; `bound` is {action: form} of a refused post, shown with what was typed."""
     complaint = get_object_or_404(
         selectors.complaints_for(request.user).prefetch_related(
@@ -144,6 +145,7 @@ def _detail(request, pk: int, *, bound=None):
             "second_form": cbf.SecondHandlingForm(),
             **forms,
         },
+        status=status,
     )
 
 
@@ -159,6 +161,15 @@ FORMS = {
     "handle": cf.HandleForm,
     "extend": cf.ExtendForm,
     "owner": cf.OwnerForm,
+}
+# What each action says when it is done: one message per action (issue 12, item 4).
+DONE = {
+    "grade": gettext_lazy("%(number)s: grade recorded."),
+    "report": gettext_lazy("%(number)s: report-up recorded."),
+    "reply": gettext_lazy("%(number)s: reply recorded."),
+    "handle": gettext_lazy("%(number)s: marked handled."),
+    "extend": gettext_lazy("%(number)s: handling deadline extended."),
+    "owner": gettext_lazy("%(number)s: handed over to the new owner."),
 }
 SERVICES = {
     "grade": services.complaint_grade,
@@ -184,12 +195,13 @@ def complaint_action(request, pk: int, action: str):
         if form_class is cf.OwnerForm
         else form_class(request.POST)
     )
+    # A refusal stays on the page: the error beside its field, what was typed kept.
     if not form.is_valid():
-        form_refusal(request, form)
         return _detail(request, complaint.pk, bound={action: form})
-    ok, result = attempt(
+    ok, result = attempt_on_page(
         request,
         SERVICES[action],
+        form=form,
         complaint_id=complaint.pk,
         actor=request.user,
         **form.cleaned_data,
@@ -201,7 +213,7 @@ def complaint_action(request, pk: int, action: str):
             request,
             _("A written complaint needs a written reply: the reply clock keeps running."),
         )
-    messages.success(request, _("%(number)s: done.") % {"number": complaint.number})
+    messages.success(request, DONE[action] % {"number": complaint.number})
     return HttpResponseRedirect(back)
 
 

@@ -11,16 +11,16 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propserv.phones import phone_for
 from propserv.web import attempt, current_estate, safe_next
 from tickets.forms import callbacks as cbf
 from tickets.forms import repairs as f
 from tickets.models import Repair
 from tickets.selectors import repairs as selectors
 from tickets.services import repairs as services
-from tickets.views.common import form_refusal
+from tickets.views.common import attempt_on_page
 
 
 @login_required
@@ -74,6 +74,8 @@ def repair_new(request):
 
 
 FORMS = {
+    "quote": f.QuoteForm,
+    "consent": f.ConsentForm,
     "complete": f.CompleteForm,
     "hold": f.HoldForm,
     "cancel": f.ReasonForm,
@@ -98,6 +100,9 @@ def _detail(request, repair: Repair, *, bound=None, status: int = 200):
         "cancel_form": f.ReasonForm(),
         "reopen_form": f.ReasonForm(),
         "callback_form": cbf.CallbackForm(),
+        "quote_form": f.QuoteForm(estate=repair.estate),
+        "consent_form": f.ConsentForm(),
+        "photo_form": f.PhotoForm(),
     }
     for action, form in (bound or {}).items():
         forms[f"{action}_form"] = form
@@ -108,7 +113,10 @@ def _detail(request, repair: Repair, *, bound=None, status: int = 200):
             "repair": repair,
             "deadlines": [(d, d.state(now)) for d in deadlines],
             "now": now,
-            "phone": phone_for(request.user, repair.reporter_phone),
+            "phone": selectors.phone_of(repair, request.user),
+            "call": selectors.may_call(repair, request.user),
+            "photos": selectors.photos_of(repair),
+            "charge_lines": [ln for ln in repair.charge_lines.all() if ln.superseded_at is None],
             "technicians": selectors.technicians_of(repair.estate),
             "actions": services.allowed_actions(repair, request.user),
             **forms,
@@ -129,8 +137,19 @@ def my_jobs(request):
     rows = selectors.my_job_rows(request.user, timezone.now())
     for row in rows:
         row["actions"] = services.allowed_actions(row["repair"], request.user)
+        # Back to the same job after a tap (issue 12, item 7): the list keeps its place.
+        row["next"] = f"{reverse('tickets:my-jobs')}#job-{row['repair'].pk}"
+        if "quote" in row["actions"]:
+            row["quote_form"] = f.QuoteForm(estate=row["repair"].estate)
     return render(
-        request, "tickets/my_jobs.html", {"rows": rows, "complete_form": f.CompleteForm()}
+        request,
+        "tickets/my_jobs.html",
+        {
+            "rows": rows,
+            "now": timezone.now(),
+            "complete_form": f.CompleteForm(),
+            "consent_form": f.ConsentForm(),
+        },
     )
 
 
@@ -144,6 +163,23 @@ SERVICES = {
     "cancel": services.repair_cancel,
     "reopen": services.repair_reopen,
     "callback": services.repair_record_callback,
+    "quote": services.repair_quote,
+    "consent": services.repair_record_consent,
+}
+
+# What each action says when it is done: one message per action (issue 12, item 4).
+DONE = {
+    "dispatch": gettext_lazy("%(number)s dispatched to %(name)s."),
+    "arrive": gettext_lazy("%(number)s: arrival on site recorded."),
+    "start": gettext_lazy("%(number)s: work started."),
+    "resume": gettext_lazy("%(number)s: resumed."),
+    "complete": gettext_lazy("%(number)s: completed; the callback is due next."),
+    "hold": gettext_lazy("%(number)s: put on hold."),
+    "cancel": gettext_lazy("%(number)s: cancelled."),
+    "reopen": gettext_lazy("%(number)s: reopened."),
+    "callback": gettext_lazy("%(number)s: callback recorded."),
+    "quote": gettext_lazy("%(number)s: quote recorded; ask the resident to agree."),
+    "consent": gettext_lazy("%(number)s: the resident agreed to the price."),
 }
 
 
@@ -155,7 +191,7 @@ def repair_action(request, pk: int, action: str):
     if action not in SERVICES:
         messages.error(request, _("Unknown action."))
         return HttpResponseRedirect(back)
-    form = FORMS[action](request.POST) if action in FORMS else None
+    form = _bound_form(action, request.POST, repair)
     kwargs = {}
     if action == "dispatch":
         technician = (
@@ -169,16 +205,32 @@ def repair_action(request, pk: int, action: str):
         kwargs["technician"] = technician
     if form is not None and not form.is_valid():
         ok = False
-        form_refusal(request, form)
     else:
         if form is not None:
-            kwargs.update(form.cleaned_data)
-        ok, _result = attempt(
-            request, SERVICES[action], repair_id=repair.pk, actor=request.user, **kwargs
+            kwargs.update(
+                form.service_kwargs() if hasattr(form, "service_kwargs") else form.cleaned_data
+            )
+        ok, _result = attempt_on_page(
+            request, SERVICES[action], repair_id=repair.pk, actor=request.user, form=form, **kwargs
         )
     if ok:
-        messages.success(request, _("%(number)s: done.") % {"number": repair.number})
+        name = (
+            kwargs["technician"].get_full_name() or kwargs["technician"].username
+            if action == "dispatch"
+            else ""
+        )
+        messages.success(request, DONE[action] % {"number": repair.number, "name": name})
         return HttpResponseRedirect(back)
-    if form is not None and back == repair.get_absolute_url():
-        return _detail(request, repair, bound={action: form})  # what was typed stays
+    if form is not None:
+        # Refused: the repair's page with what was typed, the errors beside their fields — also
+        # when the form was sent from a list (my jobs), which has no room to show it again.
+        return _detail(request, repair, bound={action: form})
     return HttpResponseRedirect(back)
+
+
+def _bound_form(action: str, data, repair: Repair):
+    if action not in FORMS:
+        return None
+    if action == "quote":
+        return f.QuoteForm(data, estate=repair.estate)
+    return FORMS[action](data)

@@ -9,9 +9,11 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from propserv.errors import InvalidTransition
 from propserv.models import Deadline, Notification
+from propserv.registry import registry
 from tests.factories import ResidentFactory, make_staff
 from tests.tickets.complaints.conftest import TUESDAY, at, clock, handled
 from tickets import rules as repair_rules
@@ -367,3 +369,120 @@ def test_a_double_submitted_attempt_is_recorded_once(make_complaint, staff):
         at=t + dt.timedelta(minutes=5),
     )
     assert CallbackAttempt.objects.filter(callback=callback).count() == 2
+
+
+@pytest.fixture
+def hooked():
+    """Hooks registered as a higher app would (visits closes the reception entry); removed after."""
+    calls = []
+    points = ("repair.called_back", "complaint.called_back")
+    for point in points:
+        registry.add_hook(point, "test", lambda point=point, **kw: calls.append((point, kw)))
+    yield calls
+    for point in points:
+        registry.hooks.pop((point, "test"), None)
+
+
+def completed_repair(estate, unit, staff, categories):
+    repair = repair_services.repair_create(
+        estate=estate,
+        unit=unit,
+        category=categories["drainage"],
+        description="厨房下水道堵塞",
+        actor=staff["frontdesk"],
+        received_at=T0,
+        now=T0,
+    )
+    tech = staff["technician"]
+    repair_services.repair_dispatch(
+        repair_id=repair.pk, technician=tech, actor=staff["frontdesk"], at=T0
+    )
+    repair_services.repair_mark_arrived(repair_id=repair.pk, actor=tech, at=T0)
+    repair_services.repair_start(repair_id=repair.pk, actor=tech, at=T0)
+    repair_services.repair_complete(
+        repair_id=repair.pk, actor=tech, labour_minutes=10, signed_by="王女士", at=T0
+    )
+    return repair
+
+
+@pytest.mark.django_db
+def test_a_satisfied_repair_callback_calls_the_hooks_once(hooked, estate, unit, staff, categories):
+    repair = completed_repair(estate, unit, staff, categories)
+    callback = Callback.objects.get(repair=repair)
+    for _twice in range(2):  # a double submit calls nothing again
+        cb_queue.callback_complete(
+            callback_id=callback.pk, satisfaction=4, actor=staff["area_admin"], at=T0
+        )
+    assert [(p, kw["repair"].pk, kw["actor"]) for p, kw in hooked] == [
+        ("repair.called_back", repair.pk, staff["area_admin"])
+    ]
+    assert kw_status(hooked) == Repair.Status.CLOSED
+
+
+def kw_status(calls):
+    return calls[0][1]["repair"].status
+
+
+@pytest.mark.django_db
+def test_a_dissatisfied_callback_calls_no_hook(hooked, estate, unit, staff, categories):
+    repair = completed_repair(estate, unit, staff, categories)
+    repair_services.repair_record_callback(
+        repair_id=repair.pk, satisfaction=2, actor=staff["area_admin"], at=T0
+    )
+    assert hooked == []
+
+
+@pytest.mark.django_db
+def test_a_satisfied_complaint_callback_calls_the_hooks_once(hooked, make_complaint, staff):
+    complaint = handled_complaint(make_complaint, staff)
+    callback = Callback.objects.get(complaint=complaint)
+    cb_queue.callback_complete(
+        callback_id=callback.pk, satisfaction=5, actor=staff["supervisor"], at=T0
+    )
+    assert [(p, kw["complaint"].pk, kw["actor"]) for p, kw in hooked] == [
+        ("complaint.called_back", complaint.pk, staff["supervisor"])
+    ]
+
+
+@pytest.mark.django_db
+def test_a_failing_hook_undoes_the_callback(estate, unit, staff, categories):
+    """The hook runs inside the callback's transaction: both happen or neither."""
+
+    def broken(**kwargs):
+        raise RuntimeError("reception entry locked")
+
+    registry.add_hook("repair.called_back", "test-broken", broken)
+    try:
+        repair = completed_repair(estate, unit, staff, categories)
+        with pytest.raises(RuntimeError):
+            repair_services.repair_record_callback(
+                repair_id=repair.pk, satisfaction=5, actor=staff["area_admin"], at=T0
+            )
+    finally:
+        registry.hooks.pop(("repair.called_back", "test-broken"), None)
+    repair.refresh_from_db()
+    assert repair.status == Repair.Status.COMPLETED
+    assert Callback.objects.get(repair=repair).status == Callback.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_the_outcome_form_has_no_preselected_score(client, make_complaint, staff):
+    """Issue 12, item 11: the score is a deliberate choice."""
+    complaint = handled_complaint(make_complaint, staff)
+    callback = Callback.objects.get(complaint=complaint)
+    client.force_login(staff["supervisor"])
+    page = client.get(callback.get_absolute_url()).content.decode()
+    start = page.index('data-testid="callback-outcome"')
+    form = page[start : page.index("</form>", start)]
+    assert 'name="satisfaction"' in form and 'required id="id_satisfaction"' in form
+    assert '<option value="" selected>' in form  # "Choose…", not a score
+    assert not any(f'<option value="{n}" selected>' in form for n in range(1, 6))
+    response = client.post(
+        reverse("tickets:callback-action", args=[callback.pk, "complete"]),
+        {"comment": "住户说还行"},
+    )
+    assert response.status_code == 200
+    assert response.context["outcome_form"].errors["satisfaction"]
+    assert "住户说还行" in response.content.decode()  # what was typed stays
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.PENDING

@@ -139,7 +139,9 @@ def test_a_refused_action_shows_the_same_page_with_what_was_typed(client, make_c
         {"new_due_at": too_early.strftime("%Y-%m-%dT%H:%M"), "reason": "等待厂家配件"},
     )
     assert response.status_code == 200  # not a redirect: the same page
-    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    # Issue 12, item 4: an error about a field stands beside that field, not as a banner.
+    assert list(response.context["messages"]) == []
+    assert response.context["extend_form"].errors["new_due_at"]
     assert 'value="等待厂家配件"' in response.content.decode()
     assert not complaint.extensions.exists()
 
@@ -354,3 +356,35 @@ def pdf_text(content: bytes) -> str:
         return subprocess.run(
             ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
         ).stdout
+
+
+@pytest.mark.django_db
+def test_report_up_without_a_recipient_says_so_beside_the_field_and_keeps_the_note(
+    frontdesk_client, make_complaint, staff
+):
+    """Issue 12, item 4: not a banner "已上报给: 该字段是必填项。", and the note is kept."""
+    complaint = make_complaint()
+    services.complaint_grade(
+        complaint_id=complaint.pk, grade="important", reason="定级", actor=staff["frontdesk"]
+    )
+    response = frontdesk_client.post(
+        reverse("tickets:complaint-action", args=[complaint.pk, "report"]),
+        {"note": "已电话通知主管"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"]) == []
+    assert response.context["report_form"].errors["reported_to"]
+    page = response.content.decode()
+    assert 'value="已电话通知主管"' in page
+    complaint.refresh_from_db()
+    assert complaint.reported_to == []
+
+
+@pytest.mark.django_db
+def test_the_ticket_owner_is_not_called_the_homeowner(frontdesk_client, make_complaint):
+    """Issue 12, item 4: propserv translates "Owner" as 业主; a ticket's owner is 负责人."""
+    complaint = make_complaint()
+    page = frontdesk_client.get(complaint.get_absolute_url()).content.decode()
+    start = page.index('data-testid="owner"')
+    assert "<dt>负责人</dt>" in page[start - 40 : start]
+    assert "<summary>负责人</summary>" in page

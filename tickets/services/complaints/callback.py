@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from propserv.deadlines import deadline_cancel, deadline_meet
 from propserv.errors import InvalidTransition
+from propserv.registry import registry
 from tickets.models import Callback, Complaint, ComplaintEvent
 from tickets.rules import complaints as crules
 from tickets.services import callbacks, second_handlings
@@ -81,4 +82,7 @@ def complaint_record_callback(
         complaint.closed_at = at
         complaint.save(update_fields=["status", "closed_at"])
         deadline_cancel(subject=complaint, at=at)  # nothing runs on a closed complaint
+        # Higher apps close what the complaint came from (a reception entry), in this transaction.
+        for hook in registry.hooks_for("complaint.called_back"):
+            hook(complaint=complaint, actor=actor)
     return callback

@@ -21,6 +21,7 @@ from tickets.services.repairs.intake import (
     repair_reopen,
     repair_set_urgency,
 )
+from tickets.services.repairs.photos import repair_add_photo
 from tickets.services.repairs.work import (
     repair_complete,
     repair_hold,
@@ -33,6 +34,7 @@ from tickets.services.repairs.work import (
 
 __all__ = [
     "allowed_actions",
+    "repair_add_photo",
     "cannot_become",
     "lock_repair",
     "repair_cancel",

@@ -11,6 +11,7 @@ from propserv.deadlines import (
     deadline_meet,
 )
 from propserv.errors import InvalidTransition
+from propserv.registry import registry
 from tickets.models import Callback, Repair
 from tickets.rules import repairs as rules
 from tickets.services import callbacks, second_handlings
@@ -87,4 +88,7 @@ def repair_record_callback(
         move(repair, Repair.Status.CLOSED, actor=actor, at=at, action="closed")
         repair.closed_at = at
         repair.save(update_fields=["status", "closed_at"])
+        # Higher apps close what the repair came from (a reception entry), in this transaction.
+        for hook in registry.hooks_for("repair.called_back"):
+            hook(repair=repair, actor=actor)
     return callback

@@ -101,6 +101,8 @@ def allowed_actions(repair: Repair, user) -> set[str]:
             actions.add("hold")
         if status == S.ON_HOLD:
             actions.add("resume")
+        if status not in (S.CLOSED, S.CANCELLED):
+            actions.add("photo")
     if desk and S.CANCELLED in moves:
         actions.add("cancel")
     if desk and S.REOPENED in moves:

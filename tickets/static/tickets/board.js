@@ -1,16 +1,17 @@
 // Live countdowns and a self-refreshing board (our own code; the page works without it).
 (function () {
   "use strict";
-  function fmt(ms) {
-    var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
+  // Time left as h:mm:ss; once the deadline has passed, the word for overdue (never "−19:17:19").
+  function fmt(ms, overdue) {
+    if (ms <= 0) return overdue;
+    var s = Math.floor(ms / 1000);
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    var text = (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(sec).padStart(2, "0");
-    return late ? "−" + text : text;
+    return (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(sec).padStart(2, "0");
   }
   function tick() {
     var now = Date.now();
     document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
-      el.textContent = fmt(Date.parse(el.dataset.due) - now);
+      el.textContent = fmt(Date.parse(el.dataset.due) - now, el.dataset.overdue);
     });
   }
   function refresh() {
