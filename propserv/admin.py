@@ -28,6 +28,12 @@ class EstateSettingsInline(admin.StackedInline):
     can_delete = False
 
 
+# The admin speaks the office's words, not Django's defaults ("Django 管理").
+admin.site.site_header = _("PropServ administration")
+admin.site.site_title = _("PropServ administration")
+admin.site.index_title = _("Reference data, calendar and staff")
+
+
 @admin.register(Estate)
 class EstateAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "service_phone"]
