@@ -139,7 +139,7 @@ def charge_repair_once(repair: Repair) -> Charge | None:
 
 
 def on_repair_completed(**context) -> None:
-    """The registry hook tickets fires when a repair is completed (or called back, closed):
+    """The registry hook tickets fires when a repair is completed (or called back):
     a chargeable repair's fee becomes a charge, once. Runs inside tickets' transaction. The
     repair is taken from `repair=` (or whichever keyword carries a Repair)."""
     repair = context.get("repair")
@@ -149,9 +149,9 @@ def on_repair_completed(**context) -> None:
         charge_repair_once(repair)
 
 
-# The points of tickets' repair flow at which a paid repair is charged (propserv.registry hooks);
-# charging is idempotent, so being called at several of them is harmless.
-REPAIR_HOOK_POINTS = ("repair.completed", "repair.called_back", "repair.closed")
+# The points of tickets' repair flow at which a paid repair is charged (propserv.registry hooks):
+# on completion, and again at the callback in case the first was missed; charging is idempotent.
+REPAIR_HOOK_POINTS = ("repair.completed", "repair.called_back")
 
 
 def charge_completed_repairs() -> int:

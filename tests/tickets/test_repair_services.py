@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fees.models import Charge as FeeCharge
 from propserv.errors import InvalidTransition
 from propserv.models import Deadline
 from tickets import rules
@@ -127,6 +128,8 @@ def test_paid_work_needs_quote_and_consent_before_start(repair, staff, estate):
     )
     assert done.fee == Decimal("60.00")
     assert done.charge_lines.get().amount == Decimal("60.00")
+    # The paid job is a charge on the unit's account at once (fees' registry hook), once.
+    assert FeeCharge.objects.get(repair=done).amount == Decimal("60.00")
 
 
 def test_quote_only_from_this_estates_price_list(repair, staff, other_estate):

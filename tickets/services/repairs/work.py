@@ -19,6 +19,7 @@ from propserv.deadlines import (
 )
 from propserv.errors import InvalidTransition
 from propserv.models import Deadline
+from propserv.registry import registry
 from propserv.roles import Role
 from tickets.models import Callback, PriceItem, Repair, RepairChargeLine, RepairEvent
 from tickets.rules import repairs as rules
@@ -214,6 +215,9 @@ def repair_complete(
             "assigned_to": caller,
         },
     )
+    # Higher apps act on a finished job in this transaction (fees charges paid work, once).
+    for hook in registry.hooks_for("repair.completed"):
+        hook(repair=repair, actor=actor)
     return repair
 
 
