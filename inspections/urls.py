@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/approve/", renovations.renovation_approve, name="approve"),
     path("<int:pk>/reject/", renovations.renovation_reject, name="reject"),
     path("<int:pk>/permit/", renovations.permit, name="permit"),
+    path("documents/<int:pk>/", renovations.document, name="document"),
     path("<int:pk>/passes/new/", passes.pass_issue, name="pass-issue"),
     path("passes/<int:pk>/", passes.pass_detail, name="pass"),
     path("passes/<int:pk>/print/", passes.pass_print, name="pass-print"),

@@ -3,6 +3,8 @@ printable permit."""
 
 from __future__ import annotations
 
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +17,7 @@ from inspections.forms import (
     PassForm,
     RejectForm,
 )
-from inspections.models import Renovation
+from inspections.models import Renovation, RenovationDocument
 from inspections.printables import permit_document
 from inspections.views.common import (
     done,
@@ -149,3 +151,16 @@ def permit(request, pk):
         return done(request, renovation.get_absolute_url(), _("No permit has been issued."))
     fmt = "pdf" if request.GET.get("format") == "pdf" else "html"
     return document_response(request, permit_document(renovation), fmt=fmt)
+
+
+@renovation_view()
+def document(request, pk):
+    """A drawing or document of an application, for those who follow the estate's renovations
+    (uploads are never served from a public media URL)."""
+    doc = get_object_or_404(
+        RenovationDocument.objects.filter(
+            renovation__in=selectors.visible_renovations(request.user)
+        ),
+        pk=pk,
+    )
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.name)

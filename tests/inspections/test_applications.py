@@ -194,3 +194,22 @@ def test_another_estates_renovation_is_a_404(client, other_estate, unit, owner, 
 
 def test_at_helper_is_shanghai():
     assert at(7, 1, 10).utcoffset().total_seconds() == 8 * 3600
+
+
+def test_a_drawing_opens_only_for_those_who_follow_the_estates_renovations(
+    client, unit, owner, person, staff, other_estate, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    renovation = apply(
+        unit, owner, person, staff["frontdesk"], documents=[("drawing", pdf_upload())]
+    )
+    doc = renovation.documents.get()
+    url = reverse("inspections:document", args=[doc.pk])
+    page = login(client, "frontdesk").get(renovation.get_absolute_url()).content.decode()
+    assert url in page and "/media/" not in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    make_staff("elsewhere", "frontdesk", estates=[other_estate])
+    assert login(client, "elsewhere").get(url).status_code == 404
+    assert login(client, "technician").get(url).status_code == 403
