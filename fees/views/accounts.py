@@ -11,8 +11,7 @@ from fees.forms import ReminderForm
 from fees.models import Reminder
 from fees.views.common import fees_view, unit_of
 from propserv.access import may
-from propserv.models import estate_ids_of
-from propserv.roles import ARREARS_CHASERS, CASHIERS, has_role, remember_scope, user_roles
+from propserv.roles import ARREARS_CHASERS, CASHIERS, has_role
 from propserv.web import attempt
 
 
@@ -27,9 +26,6 @@ def statement(request, pk):
             messages.success(request, _("Reminder logged."))
             return redirect("fees:statement", unit.pk)
     data = selectors.statement(unit)
-    # allowed_actions asks for the user's estates and roles per payment: read them once.
-    user = request.user
-    remember_scope(user, roles=user_roles(user), estate_ids=estate_ids_of(user))
     for payment in data["payments"]:
         payment.actions = services.allowed_actions(payment, request.user)
     data["can_take"] = has_role(request.user, CASHIERS)

@@ -244,15 +244,18 @@ class EstateScopedQuerySet(models.QuerySet):
 
 def estate_ids_of(user) -> list[int]:
     """The ids of the estates a staff member works for. A plain id list keeps every scoped query
-    free of joins through the staff tables (those joins cost more to plan than to run)."""
-    remembered = getattr(user, "_propserv_estate_ids", None)  # see access.remember_scope
-    if remembered is not None:
-        return remembered
-    return list(
-        StaffProfile.estates.through.objects.filter(staffprofile__user_id=user.pk).values_list(
-            "estate_id", flat=True
+    free of joins through the staff tables (those joins cost more to plan than to run). Read once
+    per user object, i.e. once per request, however many rows a page checks (roles.user_roles
+    does the same; the API's token authentication fills both in its one query)."""
+    remembered = getattr(user, "_propserv_estate_ids", None)  # see roles.remember_scope
+    if remembered is None:
+        remembered = list(
+            StaffProfile.estates.through.objects.filter(staffprofile__user_id=user.pk).values_list(
+                "estate_id", flat=True
+            )
         )
-    )
+        user._propserv_estate_ids = remembered
+    return remembered
 
 
 class Building(models.Model):

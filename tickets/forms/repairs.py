@@ -123,9 +123,14 @@ class QuoteForm(forms.Form):
     """A quote from the estate's published price list: one quantity per item (0 or empty: not
     charged). The service refuses anything off the list (docs/domain.md, Repairs (paid work))."""
 
-    def __init__(self, *args, estate, **kwargs):
+    def __init__(self, *args, estate, items=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = list(PriceItem.objects.filter(estate=estate, active=True))
+        # `items`: the estate's active price list read once by a page of several forms (my jobs).
+        self.items = (
+            list(items)
+            if items is not None
+            else list(PriceItem.objects.filter(estate=estate, active=True))
+        )
         for item in self.items:
             self.fields[f"qty_{item.pk}"] = forms.DecimalField(
                 label=str(item),

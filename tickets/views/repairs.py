@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from propserv.web import attempt, current_estate, safe_next
 from tickets.forms import callbacks as cbf
 from tickets.forms import repairs as f
-from tickets.models import Repair
+from tickets.models import PriceItem, Repair
 from tickets.selectors import repairs as selectors
 from tickets.services import repairs as services
 from tickets.views.common import attempt_on_page
@@ -89,7 +89,7 @@ def _detail(request, repair: Repair, *, bound=None, status: int = 200):
     now = timezone.now()
     repair = get_object_or_404(
         selectors.repairs_for(request.user).prefetch_related(
-            "events__actor", "deadlines", "charge_lines"
+            "events__actor", "deadlines", "charge_lines__price_item"
         ),
         pk=repair.pk,
     )
@@ -135,12 +135,16 @@ def repair_detail(request, pk: int):
 def my_jobs(request):
     """The technician's phone view: my open jobs, one tap to say I have arrived."""
     rows = selectors.my_job_rows(request.user, timezone.now())
+    price_lists = {}  # one query per estate, not one per job
     for row in rows:
         row["actions"] = services.allowed_actions(row["repair"], request.user)
         # Back to the same job after a tap (issue 12, item 7): the list keeps its place.
         row["next"] = f"{reverse('tickets:my-jobs')}#job-{row['repair'].pk}"
         if "quote" in row["actions"]:
-            row["quote_form"] = f.QuoteForm(estate=row["repair"].estate)
+            estate = row["repair"].estate
+            if estate.pk not in price_lists:
+                price_lists[estate.pk] = list(PriceItem.objects.filter(estate=estate, active=True))
+            row["quote_form"] = f.QuoteForm(estate=estate, items=price_lists[estate.pk])
     return render(
         request,
         "tickets/my_jobs.html",

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from tickets.models import RepairPhoto
+from propserv.errors import InvalidTransition
+from tickets.models import Repair, RepairPhoto
 from tickets.services.repairs.core import check_on_site, lock_repair
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -53,6 +54,9 @@ def repair_add_photo(*, repair_id: int, kind: str, upload, actor) -> RepairPhoto
     """A photo before or after the work, by the technician on the job (or the desk)."""
     repair = lock_repair(repair_id)
     check_on_site(actor, repair)
+    if repair.status in (Repair.Status.CLOSED, Repair.Status.CANCELLED):
+        # allowed_actions offers no "photo" here; the service accepts exactly what it offers.
+        raise InvalidTransition(_("A closed or cancelled repair takes no more photos."))
     if kind not in (RepairPhoto.Kind.BEFORE, RepairPhoto.Kind.AFTER):
         raise ValidationError({"kind": _("Choose before or after the work.")})
     if repair.photos.filter(kind=kind).count() >= MAX_PHOTOS_PER_KIND:
