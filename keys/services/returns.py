@@ -11,15 +11,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from keys import selectors
 from keys.models import Key, KeyEvent, KeyLoan, LoanInspection, Rectification, coded
 from keys.services.common import NOT_ALLOWED, lock_key, person, record_event
 from keys.services.loans import check_due, open_return_deadline
 from keys.sla import LOAN_RETURN
-from propserv.access import check_actor, staff_of
+from propserv.access import check_actor
 from propserv.deadlines import deadline_meet
 from propserv.errors import InvalidTransition
 from propserv.notifications import notify
-from propserv.roles import KEY_DESK, KEY_INSPECTORS, Role
+from propserv.roles import KEY_DESK, KEY_INSPECTORS
 
 
 def lock_loan(loan: KeyLoan | int) -> KeyLoan:
@@ -81,7 +82,9 @@ def loan_return(*, loan: KeyLoan, count, actor, at: dt.datetime | None = None) -
     if loan.is_contractor:
         with translation.override(settings.LANGUAGE_CODE):  # a stored message: the office's
             notify(
-                staff_of(key.estate, Role.PATROL),
+                # The people the desk is told will inspect: the patrol guards, or, in an estate
+                # without one, the others who may record the inspection.
+                selectors.inspectors_of(key.estate),
                 title=_("Inspect unit %(unit)s after a contractor's key loan")
                 % {"unit": key.opens},
                 body=_(

@@ -39,7 +39,7 @@ from propserv.exports import (
     workbook_bytes,
 )
 from propserv.phones import phone_for
-from propserv.roles import KEY_DESK, KEY_VACANT_INSPECTORS, has_role
+from propserv.roles import KEY_DESK, KEY_VACANT_INSPECTORS, can_see_phones, has_role
 from propserv.web import attempt, estates_for
 
 # --- contractors ------------------------------------------------------------------------------
@@ -114,7 +114,17 @@ def contractor(request, pk):
                     with_params(back, person=person.pk) if back else obj.get_absolute_url(),
                     _("%(name)s is registered as a responsible person.") % {"name": person.name},
                 )
-    people = [(p, phone_for(request.user, p.phone)) for p in obj.people.all()]
+    # The ID card's last digits only for the desk, as on /api/v1/contractors/.
+    show_id = can_see_phones(request.user)
+    people = [
+        {
+            "person": p,
+            "phone": phone_for(request.user, p.phone),
+            "id_last4": p.id_last4 if show_id else "",
+            "lend_url": with_params(back, person=p.pk) if back and p.active else "",
+        }
+        for p in obj.people.all()
+    ]
     return form_page(
         request,
         "keys/contractor.html",

@@ -5,11 +5,12 @@ inspects and where their list is; counts and states read right in both languages
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from keys import services
 from keys.models import Contractor
 from tests.conftest import PASSWORD
-from tests.factories import make_staff
+from tests.factories import UnitFactory, make_staff
 from tests.keys.helpers import make_key, make_person
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,45 @@ def test_english_counts_and_states(desk, estate, unit, staff):
     desk.cookies["django_language"] = "zh-hans"
     cabinet = desk.get("/keys/?q=" + key.tag_code).content.decode()
     assert "打开" not in cabinet
+
+
+def test_the_contractor_page_shows_id_digits_to_the_desk_only(client, estate, staff):
+    """As on /api/v1/contractors/: the patrol guard sees the masked phone and no ID digits."""
+    person = make_person(estate, staff["frontdesk"])
+    url = person.contractor.get_absolute_url()
+    client.login(username="patrol", password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "黄建国" in page and "139****5678" in page
+    assert "321X" not in page and "13912345678" not in page
+    client.login(username="frontdesk", password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "321X" in page and "13912345678" in page
+
+
+def test_lend_to_this_person_keeps_the_loan_forms_own_query(desk, estate, unit, staff):
+    key = make_key(estate, staff["frontdesk"], unit)
+    person = make_person(estate, staff["frontdesk"])
+    back = f"/keys/{key.pk}/lend/?count=2"
+    page = desk.get(person.contractor.get_absolute_url(), {"next": back}).content.decode()
+    assert f'href="/keys/{key.pk}/lend/?count=2&amp;person={person.pk}"' in page
+
+
+def test_without_a_patrol_guard_the_people_named_as_told_are_told(other_estate):
+    """The desk reads "<names> will inspect it (they have been told)": in an estate without a
+    patrol guard those are the area administrator and the supervisor, so they get the bell."""
+    desk = make_staff("desk2", "frontdesk", estates=[other_estate])
+    admin = make_staff("admin2", "area_admin", estates=[other_estate], first_name="区管王")
+    boss = make_staff("boss2", "supervisor", estates=[other_estate])
+    unit = UnitFactory(building__estate=other_estate, building__code="1", code="1-1-101")
+    key = make_key(other_estate, desk, unit)
+    person = make_person(other_estate, desk)
+    loan = services.loan_lend(
+        key=key, count=2, reason="装修", phone=person.phone, borrower_person=person, actor=desk
+    )
+    client = Client()
+    client.login(username="desk2", password=PASSWORD)
+    page = client.post(f"/keys/loans/{loan.pk}/return/", {"count": 2}, follow=True)
+    assert admin.first_name in page.content.decode()
+    for user in (admin, boss):
+        assert user.notifications.filter(title__contains="1-1-101").count() == 1
+    assert not desk.notifications.filter(title__contains="1-1-101").exists()

@@ -395,3 +395,17 @@ def test_a_refused_entry_comes_back_with_what_was_typed(estate, staff):
     page = response.content.decode()
     assert "楼道灯坏了好几天" in page and "Your role may not do this." in page
     assert not Visit.objects.exists()
+
+
+def test_transfer_goes_only_to_someone_at_the_desk(estate, staff):
+    """A technician could neither resolve nor call back an entry: they cannot own one."""
+    visit = log_call(estate, staff)
+    with pytest.raises(ValidationError):
+        reception.visit_transfer(
+            visit_id=visit.pk, to_user=staff["technician"], actor=staff["supervisor"], reason="x"
+        )
+    visit.refresh_from_db()
+    assert visit.owner == staff["frontdesk"]
+    page = client_for(staff["supervisor"]).get(visit.get_absolute_url()).content.decode()
+    assert f'<option value="{staff["area_admin"].pk}">area_admin</option>' in page
+    assert f'<option value="{staff["technician"].pk}">technician</option>' not in page

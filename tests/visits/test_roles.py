@@ -23,6 +23,7 @@ from django.utils import timezone
 from propserv.errors import NotAllowed
 from propserv.roles import Role
 from tests.factories import ResidentFactory, make_staff
+from tests.visits.helpers import client_for
 from visits.models import Defect, Incident, LostItem, Notice, Visit, VisitEvent
 from visits.services import complaints as complaint_svc
 from visits.services import defects as defect_svc
@@ -280,3 +281,20 @@ def test_a_stranger_to_the_estate_is_refused_as_if_nothing_existed(estate, other
         )
     assert refused.value.conceal
     assert reception.allowed_actions(visit, outsider) == set()
+
+
+@pytest.mark.parametrize(
+    "path, marker",
+    [
+        ("/visits/handovers/", 'data-testid="hand-over"'),
+        ("/visits/notices/", 'action="/visits/notices/?estate='),
+        ("/visits/lost-found/", 'action="/visits/lost-found/?estate='),
+    ],
+)
+def test_list_pages_offer_their_create_form_to_the_desk_only(path, marker, estate, staff):
+    """A patrol guard reads these pages but may not hand over, post a notice or register a
+    found item (the services refuse it): the page does not offer the form."""
+    desk = client_for(staff["frontdesk"]).get(path, {"estate": estate.code})
+    assert desk.status_code == 200 and marker in desk.content.decode()
+    patrol = client_for(staff[PATROL]).get(path, {"estate": estate.code})
+    assert patrol.status_code == 200 and marker not in patrol.content.decode()

@@ -319,6 +319,9 @@ def visit_transfer(*, visit_id: int, to_user, actor, reason: str, now=None) -> V
         raise InvalidTransition(_("A closed entry has no owner to change."))
     if not works_for(to_user, visit.estate):
         raise ValidationError({"to_user": _("Choose a colleague of this estate.")})
+    if not has_role(to_user, RECEPTION):
+        # The first-contact owner must be able to act on the entry (resolve, call back).
+        raise ValidationError({"to_user": _("Hand over to someone at this estate's front desk.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the owner changes.")})
     set_owner(visit, to_user, actor=actor, at=now, reason=reason.strip())

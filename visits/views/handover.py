@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propserv.access import staff_of
+from propserv.access import may, staff_of
 from propserv.models import Deadline
-from propserv.roles import DESK
+from propserv.roles import DESK, RECEPTION
 from propserv.web import current_estate
 from visits import forms as f
 from visits import selectors
@@ -47,6 +47,7 @@ def handovers(request):
         {
             "estate": estate,
             "form": form,
+            "can_hand_over": may(request.user, estate, RECEPTION),
             "pending_mine": selectors.handover_open_items(estate, [request.user]),
             "handovers": Handover.objects.for_user(request.user)
             .filter(estate=estate)

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from propserv.access import may
 from propserv.phones import phone_for
+from propserv.roles import RECEPTION
 from propserv.web import current_estate
 from visits import forms as f
 from visits import rules, selectors
@@ -44,6 +46,7 @@ def notices(request):
         {
             "estate": estate,
             "form": form,
+            "can_create": may(request.user, estate, RECEPTION),
             "notices": Notice.objects.for_user(request.user)
             .filter(estate=estate)
             .select_related("approved_by")[:200],

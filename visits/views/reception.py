@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from propserv.access import staff_of
 from propserv.phones import phone_for
-from propserv.roles import PRAISE_READERS, has_role
+from propserv.roles import PRAISE_READERS, RECEPTION, has_role
 from propserv.web import attempt, current_estate, safe_next
 from visits import forms as f
 from visits import selectors
@@ -98,7 +98,7 @@ def _blank_forms(visit: Visit) -> dict:
         "note": f.NoteForm(),
         "resolve": f.ResolveForm(initial={"resolution": visit.handling}),
         "callback": f.CallbackForm(),
-        "transfer": f.TransferForm(staff=staff_of(visit.estate)),
+        "transfer": f.TransferForm(staff=staff_of(visit.estate, RECEPTION)),
         "to-repair": f.ToRepairForm(
             estate=visit.estate, initial={"description": visit.summary}, prefix="repair"
         ),

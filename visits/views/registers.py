@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from propserv.access import may
 from propserv.phones import phone_for
+from propserv.roles import RECEPTION
 from propserv.web import attempt, current_estate
 from visits import forms as f
 from visits.models import Incident, LostItem
@@ -51,6 +53,7 @@ def lost_found(request):
         {
             "estate": estate,
             "form": form,
+            "can_create": may(request.user, estate, RECEPTION),
             "items": items,
             "return_form": f.LostItemReturnForm(),
             "show": show,
