@@ -90,3 +90,12 @@ def _report(request, form, exc: Exception) -> None:
                 form.add_error(field if field in form.fields else None, text)
             else:
                 messages.error(request, text)
+
+
+def form_errors_to_messages(request, form) -> None:
+    """An invalid form posted from a page that redirects or shows no bound form (a list, a
+    board): its errors as messages, each field's under its label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)

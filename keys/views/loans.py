@@ -3,7 +3,6 @@ open and overdue lists, a borrower's history."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from keys.models import ContractorPerson, KeyLoan
 from keys.views.common import done, form_page, keys_view
 from propserv.phones import phone_for
 from propserv.roles import KEY_DESK, KEY_INSPECTORS
-from propserv.web import attempt
+from propserv.web import attempt, form_errors_to_messages
 
 
 def _borrower_phone(data) -> str:
@@ -127,13 +126,7 @@ def _loan_action(request, loan, form, service, params, success):
         )
         if ok:
             return done(request, loan.get_absolute_url(), success)
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            label = form.fields[name].label if name in form.fields else name
-            for error in errors:
-                messages.error(request, f"{label}: {error}")
+    form_errors_to_messages(request, form)
     return HttpResponseRedirect(loan.get_absolute_url())
 
 

@@ -13,6 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["propserv", "tickets", "visits", "keys", "fees", "inspections"]
 MOST_LINES = 500
+# The notes the project was first written from live outside the repository; the code must point
+# to docs/ instead. (Spelled in parts so that this file does not cite them itself.)
+OUTSIDE_NOTES = tuple(f"{name}.md" for name in ("DESIGN", "DOMAIN"))
 
 
 def _bin(name: str) -> str:
@@ -54,11 +57,9 @@ def test_code_points_to_docs_in_the_repository():
         for app in [*APPS, "tests", "bench"]
         for path in (ROOT / app).rglob("*")
         if path.suffix in {".py", ".html", ".md"}
-        and (
-            "DESIGN.md" in (text := path.read_text(encoding="utf-8", errors="replace"))
-            or "DOMAIN.md" in text
+        and any(
+            name in path.read_text(encoding="utf-8", errors="replace") for name in OUTSIDE_NOTES
         )
-        and path.name != "test_structure.py"
     ]
     assert stray == []
     assert (ROOT / "docs" / "architecture.md").exists() and (ROOT / "docs" / "domain.md").exists()

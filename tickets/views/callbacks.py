@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propserv.phones import phone_for
-from propserv.web import attempt, current_estate, safe_next
+from propserv.web import attempt, current_estate, form_errors_to_messages, safe_next
 from tickets.forms import callbacks as cbf
 from tickets.models import Callback, SecondHandling
 from tickets.selectors import callbacks as selectors
 from tickets.services import callbacks as services
 from tickets.services import queue, second_handlings
-from tickets.views.common import attempt_on_page, form_refusal
+from tickets.views.common import attempt_on_page
 
 
 @login_required
@@ -151,7 +151,7 @@ def second_handling_done(request, pk: int):
     back = safe_next(request, request.POST.get("next"), reverse("tickets:callback-queue"))
     form = cbf.SecondHandlingForm(request.POST)
     if not form.is_valid():
-        form_refusal(request, form)
+        form_errors_to_messages(request, form)
         return HttpResponseRedirect(back)
     ok, _result = attempt(
         request,

@@ -8,16 +8,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from propserv.web import attempt
 
 
-def form_refusal(request, form) -> None:
-    """The errors of an invalid action form as messages at the top of a list page, which shows
-    no bound form to put them beside (the board, my jobs)."""
-    for name, errors in form.errors.items():
-        text = " ".join(errors)
-        messages.error(
-            request, f"{form.fields[name].label}: {text}" if name in form.fields else text
-        )
-
-
 def attempt_on_page(request, call, /, *, form, **kwargs):
     """`propserv.web.attempt` for a page that re-renders `form` on a refusal: an error about a
     field stays beside that field with what was typed; a refusal of the whole action (the

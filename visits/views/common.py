@@ -27,11 +27,3 @@ def run(request, call, /, *args, ok_message: str, form=None, **kwargs):
     if ok:
         messages.success(request, str(ok_message))
     return ok, result
-
-
-def form_errors_to_messages(request, form) -> None:
-    """An invalid form posted from a page that redirects: its errors as messages."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        text = " ".join(errors)
-        messages.error(request, f"{label}: {text}" if label else text)

@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from propserv.access import may
 from propserv.phones import phone_for
 from propserv.roles import RECEPTION
-from propserv.web import current_estate
+from propserv.web import current_estate, form_errors_to_messages
 from visits import forms as f
 from visits import rules, selectors
 from visits.models import Notice, NoticeCall
 from visits.services import notices as notice_services
-from visits.views.common import form_errors_to_messages, no_estate, run
+from visits.views.common import no_estate, run
 
 
 @login_required

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 from propserv.access import staff_of
 from propserv.phones import phone_for
 from propserv.roles import PRAISE_READERS, RECEPTION, has_role
-from propserv.web import attempt, current_estate, safe_next
+from propserv.web import attempt, current_estate, form_errors_to_messages, safe_next
 from visits import forms as f
 from visits import selectors
 from visits.models import Visit
 from visits.services import complaints as complaint_services
 from visits.services import defects as defect_services
 from visits.services import first_contact, reception
-from visits.views.common import form_errors_to_messages, no_estate, run, user_estates
+from visits.views.common import no_estate, run, user_estates
 
 
 @login_required

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from propserv.access import may
 from propserv.phones import phone_for
 from propserv.roles import RECEPTION
-from propserv.web import attempt, current_estate
+from propserv.web import attempt, current_estate, form_errors_to_messages
 from visits import forms as f
 from visits.models import Incident, LostItem
 from visits.services import registers
-from visits.views.common import form_errors_to_messages, no_estate, run
+from visits.views.common import no_estate, run
 
 
 @login_required
