@@ -77,21 +77,74 @@ class LookupProvider:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The dashboard's period [start, end) as aware datetimes, and the period of the same length
+    just before it (each figure is shown beside its previous value)."""
+
+    start: Any
+    end: Any
+    previous_start: Any
+    previous_end: Any
+
+
+@dataclass(frozen=True)
 class Kpi:
+    """One figure. `value` None means "no data in the period" (shown as a dash, never as 0 %)."""
+
     key: str
-    label: Any
+    label: Any  # a lazy translation
     value: Any
-    target: Any = None
+    previous: Any = None
+    target: Any = None  # from EstateSettings; None: no target, never red
+    better: str = "higher"  # "higher" or "lower": the side of the target that meets it
+    unit: str = ""  # "%", "‰", "min", "¥" or "" (a count)
+    url: str = ""  # drill-down: the list of exactly the records behind the figure
+
+    @property
+    def misses_target(self) -> bool:
+        if self.target is None or self.value is None:
+            return False
+        if self.better == "lower":
+            return self.value > self.target
+        return self.value < self.target
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart the dashboard draws server-side as SVG. kind: "line" (series over `labels`),
+    "bar" (one series over `labels`) or "histogram" (`marks` draws vertical lines, e.g. the 15-
+    and 30-minute arrival limits). series: ((name, (value, …)), …)."""
+
+    key: str
+    title: Any
+    kind: str
+    labels: tuple = ()
+    series: tuple = ()
+    marks: tuple = ()  # ((x, label), …)
     unit: str = ""
-    url: str = ""
+
+
+@dataclass(frozen=True)
+class KpiCard:
+    """A box on the dashboard: figures, then optional tables (`propserv.exports.Table`, so the
+    dashboard's XLSX/CSV export is the cards' tables) and charts."""
+
+    key: str
+    title: Any
+    kpis: tuple = ()
+    tables: tuple = ()
+    charts: tuple = ()
+    order: int = 100
 
 
 @dataclass(frozen=True)
 class KpiProvider:
-    """`compute(user, estate_ids, start, end)` returns Kpis for the period [start, end)."""
+    """`compute(user, estate_ids, period)` returns KpiCards for the estates in `estate_ids` (already
+    limited to those the user covers). It must run a fixed number of SQL statements whatever the
+    period: aggregates in the database, never rows loaded into Python."""
 
     key: str
-    compute: Callable[[Any, list[int], Any, Any], Iterable[Kpi]]
+    compute: Callable[[Any, list[int], Period], Iterable[KpiCard]]
     roles: frozenset[str] | None = None
     order: int = 100
 

@@ -2,12 +2,12 @@
 
 from propserv.models.calendar import CalendarDay, CalendarYear
 from propserv.models.deadlines import Deadline, DeadlineEscalation, DeadlineQuerySet
+from propserv.models.estate_settings import EstateSettings
 from propserv.models.estates import (
     Building,
     Estate,
     EstateQuerySet,
     EstateScopedQuerySet,
-    EstateSettings,
     Resident,
     ResidentQuerySet,
     StaffProfile,
