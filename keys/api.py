@@ -32,6 +32,7 @@ from keys.serializers import (
     ReissueSerializer,
     ReturnSerializer,
 )
+from propserv.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from propserv.rest import EstateScopedViewSetMixin
 from propserv.roles import KEY_LOAN_APPROVERS, KEY_VIEWERS, has_role
 
@@ -198,7 +199,12 @@ class KeyLoanViewSet(
     filterset_class = KeyLoanFilter
     permission_classes = [IsAuthenticated, KeyCabinetPermission]
 
-    @extend_schema(request=LoanCreateSerializer, responses={201: KeyLoanSerializer})
+    @extend_schema(
+        request=LoanCreateSerializer,
+        responses={201: KeyLoanSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent("key_loans.create")
     def create(self, request, *args, **kwargs):
         ser = LoanCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)

@@ -29,6 +29,9 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         60, sender.signature("propserv.redeliver_notifications"), name="notification retry"
     )
+    sender.add_periodic_task(
+        3600, sender.signature("propserv.purge_idempotency_keys"), name="idempotency keys"
+    )
     # Opens the day's renovation patrol slots (idempotent; missed ones are flagged by the sweep).
     sender.add_periodic_task(
         600, sender.signature("inspections.schedule_patrols"), name="renovation patrols"

@@ -1,11 +1,15 @@
 """Celery tasks of the core. Thin: each calls one function and tolerates running twice."""
 
+import datetime as dt
 import time
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from propserv import deadlines, notifications
+from propserv.models import IdempotencyRecord
 
 HEARTBEAT_KEY = "propserv:beat-heartbeat"
 
@@ -39,3 +43,11 @@ def deliver_notifications(ids: list[int]) -> int:
 def redeliver_notifications() -> int:
     """Beat's safety net: rows whose task was lost (or whose channel failed) are tried again."""
     return notifications.deliver(notifications.undelivered_ids())
+
+
+@shared_task(name="propserv.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Idempotency keys are a retry window, not history (propserv.idempotency)."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEEP_HOURS)
+    deleted, _detail = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

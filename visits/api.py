@@ -17,6 +17,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from propserv.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from propserv.rest import EstateScopedViewSetMixin
 from propserv.web import estates_for
 from visits import serializers as s
@@ -72,7 +73,12 @@ class VisitViewSet(
             s.VisitSerializer(visit, context={"request": self.request}).data, status=code
         )
 
-    @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitSerializer})
+    @extend_schema(
+        request=s.VisitCreateSerializer,
+        responses={201: s.VisitSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent("visits.create")
     def create(self, request, *args, **kwargs):
         serializer = s.VisitCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

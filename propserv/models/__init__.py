@@ -14,6 +14,7 @@ from propserv.models.estates import (
     Unit,
     estate_ids_of,
 )
+from propserv.models.idempotency import IdempotencyRecord
 from propserv.models.notifications import Notification, NotificationQuerySet
 from propserv.models.timelines import TimelineEvent
 from propserv.phones import phone_validator  # old migrations name it here
@@ -29,6 +30,7 @@ __all__ = [
     "EstateQuerySet",
     "EstateScopedQuerySet",
     "EstateSettings",
+    "IdempotencyRecord",
     "Notification",
     "NotificationQuerySet",
     "Resident",

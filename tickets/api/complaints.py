@@ -13,6 +13,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from propserv.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from propserv.models import Deadline
 from propserv.rest import EstateScopedViewSetMixin
 from propserv.web import estates_for
@@ -92,7 +93,12 @@ class ComplaintViewSet(
             status=http_status,
         )
 
-    @extend_schema(request=s.ComplaintCreateSerializer, responses={201: s.ComplaintSerializer})
+    @extend_schema(
+        request=s.ComplaintCreateSerializer,
+        responses={201: s.ComplaintSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent("complaints.create")
     def create(self, request, *args, **kwargs):
         serializer = s.ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -14,6 +14,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from propserv.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from propserv.models import Deadline
 from propserv.rest import DefaultCursorPagination, EstateScopedViewSetMixin
 from tickets.models import Repair
@@ -86,7 +87,12 @@ class RepairViewSet(
         data["events"] = s.RepairEventSerializer(events, many=True).data
         return Response(data)
 
-    @extend_schema(request=s.RepairCreateSerializer, responses={201: s.RepairSerializer})
+    @extend_schema(
+        request=s.RepairCreateSerializer,
+        responses={201: s.RepairSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    @idempotent("repairs.create")
     def create(self, request, *args, **kwargs):
         serializer = s.RepairCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
