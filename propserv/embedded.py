@@ -171,6 +171,45 @@ class EmbeddedServices:
         )
         return self
 
+    def revive(self) -> list[str]:
+        """Start again whichever embedded server has died (`make run` asks every half second).
+        PostgreSQL restarts on the same data directory and socket, Redis on the same socket; a
+        stale postmaster.pid or Redis pidfile is cleared by the start itself."""
+        revived = []
+        redis_dead = (
+            self.redis_process.poll() is not None
+            if self.redis_process is not None
+            else not _pid_alive(self.pids.get("redis", 0))
+        )
+        # A start that fails (e.g. a killed postmaster's backends still hold its shared memory
+        # for a moment) is simply tried again on the next call.
+        if self.pids.get("redis") and redis_dead:
+            self.redis_process = None
+            try:
+                self.start_redis()
+                revived.append("Redis")
+            except EmbeddedError:
+                pass
+        if self.pg_server is not None and not _pid_alive(self.pids.get("postgres", 0)):
+            try:
+                self.pg_server.ensure_postgres_running()
+            except Exception:  # the package raises bare CalledProcessError / AssertionError
+                return revived
+            self.pids["postgres"] = self.pg_server.get_postmaster_info().pid
+            self.database_url = self.pg_server.get_uri(database="propserv")
+            revived.append("PostgreSQL")
+        if revived:
+            self.state_file.write_text(
+                json.dumps(
+                    {
+                        "DATABASE_URL": self.database_url,
+                        "REDIS_URL": self.redis_url,
+                        "pids": self.pids,
+                    }
+                )
+            )
+        return revived
+
     def env(self) -> dict[str, str]:
         return {"DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url}
 

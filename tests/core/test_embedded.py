@@ -18,6 +18,7 @@ import pytest
 import redis
 
 from propserv.embedded import EmbeddedServices, port_is_free
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -145,3 +146,27 @@ def test_port_is_free():
         port = taken.getsockname()[1]
         assert port_is_free(port) is False
     assert port_is_free(port) is True
+
+
+def test_revive_starts_a_killed_redis_and_postgres_again_with_the_data(tmp_path):
+    services = EmbeddedServices(tmp_path / "var").start()
+    procs = []
+    try:
+        query(services.database_url, "CREATE TABLE kept (note text)")
+        query(services.database_url, "INSERT INTO kept VALUES ('崩溃前写入')")
+        assert services.revive() == []  # both alive: nothing to do
+        urls = services.env()
+
+        os.kill(services.pids["redis"], signal.SIGKILL)
+        assert wait_for(lambda: "Redis" in services.revive(), 15)
+        assert redis.Redis.from_url(services.redis_url).ping() is True
+
+        os.kill(services.pids["postgres"], signal.SIGKILL)
+        assert wait_for(lambda: "PostgreSQL" in services.revive(), 60)
+        assert services.env() == urls  # same sockets: the children keep their settings
+        assert query(services.database_url, "SELECT note FROM kept") == [("崩溃前写入",)]
+        assert json.loads(services.state_file.read_text())["pids"] == services.pids
+        procs = processes_of(services)
+    finally:
+        stop(services)
+    assert left_running(procs) == []
