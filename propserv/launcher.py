@@ -4,20 +4,25 @@ beat as one supervised group (or pytest): a child or embedded service that dies 
 again (propserv.supervisor); Ctrl-C / SIGTERM stops every child and the services.
 
     python -m propserv.launcher run       # web + worker + beat
+    python -m propserv.launcher run --web 3 --workers 3 --beats 2   # scaled out, one port
     python -m propserv.launcher test ...  # pytest with the given arguments
     python -m propserv.launcher exec CMD  # any command with the services up (benchmarks)
     python -m propserv.launcher services  # only PostgreSQL and Redis, until Ctrl-C
     python -m propserv.launcher stop      # stop services left behind by a crashed run
+    python -m propserv.launcher backup [DIR]   # database + uploads into one archive
+    python -m propserv.launcher restore FILE   # and back (with `make run` stopped)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
@@ -111,7 +116,69 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=BASE_DIR, check=True)
 
 
-def cmd_run() -> int:
+@dataclass(frozen=True)
+class Scale:
+    """`run --web N --workers N --beats N`: N web servers sharing one port (SO_REUSEPORT; the
+    kernel spreads connections), N Celery workers and N beats on the same PostgreSQL and Redis —
+    the scale-out test of docs/deploy.md on one machine. Two beats are safe (every deadline step
+    is a unique row), just wasteful."""
+
+    web: int = 1
+    workers: int = 1
+    beats: int = 1
+
+
+def parse_scale(argv: list[str]) -> Scale:
+    parser = argparse.ArgumentParser(prog="launcher run")
+    for name in ("web", "workers", "beats"):
+        parser.add_argument(f"--{name}", type=int, default=1, choices=range(1, 17))
+    return Scale(**vars(parser.parse_args(argv)))
+
+
+def web_argv(host: str, port: int, index: int) -> list[str]:
+    return [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "propserv.wsgi:application",
+        "--config",
+        "python:propserv.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "--reuse-port",
+        # One control socket per server and checkout (the default is one path in $HOME for all).
+        "--control-socket",
+        str(var_dir() / f"gunicorn{index or ''}.ctl"),
+    ]
+
+
+def worker_argv(index: int) -> list[str]:
+    concurrency = os.environ.get("WORKER_CONCURRENCY", "2")
+    return [PYTHON, "-m", "celery", "-A", "propserv", "worker", "-l", "info"] + [
+        "--concurrency",
+        concurrency,
+        "--hostname",
+        f"worker{index + 1}@%h",
+    ]
+
+
+def beat_argv(index: int) -> list[str]:
+    schedule = var_dir() / f"celerybeat-schedule{index or ''}"
+    return [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "propserv",
+        "beat",
+        "-l",
+        "info",
+        "--schedule",
+        str(schedule),
+    ]
+
+
+def cmd_run(scale: Scale = Scale()) -> int:
     port = int(os.environ.get("PORT", "8000"))
     host = os.environ.get("HOST", "127.0.0.1")
     if not port_is_free(port, host):
@@ -134,55 +201,12 @@ def cmd_run() -> int:
         env.setdefault("TZ", env.get("TIME_ZONE", "Asia/Shanghai"))
         (var_dir() / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
         manage(env, "prepare_run")
-        group.spawn(
-            "web",
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "propserv.wsgi:application",
-                "--config",
-                "python:propserv.gunicorn_conf",
-                "--bind",
-                f"{host}:{port}",
-                # One control socket per checkout (the default is one path in $HOME for all).
-                "--control-socket",
-                str(var_dir() / "gunicorn.ctl"),
-            ],
-            env,
-        )
-        group.spawn(
-            "worker",
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "propserv",
-                "worker",
-                "-l",
-                "info",
-                "--concurrency",
-                os.environ.get("WORKER_CONCURRENCY", "2"),
-            ],
-            env,
-        )
-        group.spawn(
-            "beat",
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "propserv",
-                "beat",
-                "-l",
-                "info",
-                "--schedule",
-                str(var_dir() / "celerybeat-schedule"),
-            ],
-            env,
-        )
+        for i in range(scale.web):
+            group.spawn(f"web{i + 1}" if scale.web > 1 else "web", web_argv(host, port, i), env)
+        for i in range(scale.workers):
+            group.spawn(f"worker{i + 1}" if scale.workers > 1 else "worker", worker_argv(i), env)
+        for i in range(scale.beats):
+            group.spawn(f"beat{i + 1}" if scale.beats > 1 else "beat", beat_argv(i), env)
         say(f"PropServ is up: http://{host}:{port}/  (Ctrl-C stops everything)")
         say(
             f"log in as admin or one of the role users below, password: {env.get('DEMO_PASSWORD', 'demo12345')}"
@@ -249,6 +273,47 @@ def cmd_exec(argv: list[str]) -> int:
         stop_services(services)
 
 
+def cmd_backup_restore(command: str, rest: list[str]) -> int:
+    """`backup [DIR]` / `restore FILE` (docs/deploy.md, "Backups"): on the configured database,
+    else on the embedded one, using the one `make run` keeps up or starting it for the job."""
+    args = (
+        ["backup", *(["--dir", rest[0]] if rest else [])]
+        if command == "backup"
+        else [command, *rest]
+    )
+    running = _running_embedded_env()
+    if running is not None:
+        if command == "restore":
+            raise EmbeddedError("stop `make run` first: a restore replaces the database under it")
+        return subprocess.run([PYTHON, "manage.py", *args], env=running, cwd=BASE_DIR).returncode
+    services, env = start_services()
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        code = subprocess.run([PYTHON, "manage.py", *args], env=env, cwd=BASE_DIR).returncode
+        if code == 0 and command == "restore":
+            manage(env, "migrate", "--noinput", "-v", "0")  # a backup from an older release
+        return code
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        stop_services(services)
+
+
+def _running_embedded_env() -> dict[str, str] | None:
+    """The environment of the embedded services a live launcher keeps up, or None."""
+    if os.environ.get("DATABASE_URL"):
+        return None
+    pidfile, state = var_dir() / "launcher.pid", var_dir() / "embedded.json"
+    try:
+        pid = int(pidfile.read_text().strip())
+        urls = json.loads(state.read_text())
+    except (OSError, ValueError):
+        return None
+    if not _pid_alive(pid):
+        return None
+    return {**os.environ, "PROPSERV_VAR_DIR": str(var_dir()), "DATABASE_URL": urls["DATABASE_URL"]}
+
+
 def cmd_services() -> int:
     services, env = start_services()
     signal.signal(signal.SIGTERM, _interrupt)
@@ -309,13 +374,15 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     try:
         if command == "run":
-            return cmd_run()
+            return cmd_run(parse_scale(rest))
         if command == "test":
             return cmd_test(rest)
         if command == "exec" and rest:
             return cmd_exec(rest)
         if command == "services":
             return cmd_services()
+        if (command == "backup" and len(rest) <= 1) or (command == "restore" and len(rest) == 1):
+            return cmd_backup_restore(command, rest)
         if command == "stop":
             return cmd_stop()
     except EmbeddedError as exc:

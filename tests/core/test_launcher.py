@@ -7,6 +7,8 @@ import sys
 
 from django.conf import settings
 
+from propserv import launcher
+
 
 def launch(*args, **env):
     return subprocess.run(
@@ -52,3 +54,25 @@ def test_only_one_of_the_urls_is_refused(tmp_path):
     )
     assert result.returncode == 2
     assert "set both DATABASE_URL and REDIS_URL" in result.stdout
+
+
+def test_scale_flags_are_checked_before_anything_starts(tmp_path):
+    result = launch("run", "--web", "0", PROPSERV_VAR_DIR=str(tmp_path / "var"))
+    assert result.returncode == 2
+    assert "--web" in result.stderr
+    assert not (tmp_path / "var").exists()
+
+
+def test_scale_flags_name_each_child_and_share_one_port():
+
+    scale = launcher.parse_scale(["--web", "3", "--workers", "3", "--beats", "2"])
+    assert (scale.web, scale.workers, scale.beats) == (3, 3, 2)
+    webs = [launcher.web_argv("127.0.0.1", 8123, i) for i in range(3)]
+    assert all("--reuse-port" in argv and "127.0.0.1:8123" in argv for argv in webs)
+    assert len({argv[-1] for argv in webs}) == 3  # one control socket each
+    assert {launcher.worker_argv(i)[-1] for i in range(3)} == {
+        "worker1@%h",
+        "worker2@%h",
+        "worker3@%h",
+    }
+    assert len({launcher.beat_argv(i)[-1] for i in range(2)}) == 2  # one schedule file each
