@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from propserv.models import Resident, StaffProfile, Unit
 from propserv.roles import Role
+from tickets.demo_complaints import seed_complaints
 from tickets.models import PriceItem, Repair, RepairCategory
 from tickets.services import repairs as services
 
@@ -73,6 +74,7 @@ def seed(estate) -> None:
         StaffProfile.objects.get_or_create(user=user)[0].estates.add(estate)
         technicians.append(user)
     if Repair.objects.filter(estate=estate).exists():
+        seed_complaints(estate)
         return
     rng = random.Random(7)
     frontdesk = User.objects.filter(username="frontdesk").first()
@@ -128,3 +130,4 @@ def seed(estate) -> None:
                         confirmed_by_resident=True,
                         at=min(t + dt.timedelta(hours=1), now),
                     )
+    seed_complaints(estate)
