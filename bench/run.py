@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:
 from bench import lib  # noqa: E402
 from bench.lib import say  # noqa: E402
 
-SUITES = ["sweep", "list", "create", "breach", "diag"]
+SUITES = ["sweep", "list", "create", "breach", "diag", "fees", "dashboard"]
 FULL_REPAIRS = 1_000_000
 QUICK_REPAIRS = 20_000
 
@@ -48,7 +48,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--only",
         default="",
-        help="comma-separated suites to run: sweep, list, create, breach, diag, visits "
+        help="comma-separated suites to run: sweep, list, create, breach, diag, fees, dashboard, "
+        "visits "
         "(all bench/visits_*.py) or one visits_* module name",
     )
     p.add_argument("--skip", default="", help="comma-separated suites to leave out")

@@ -17,7 +17,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from fees import rules, selectors, services
-from fees.models import Charge, LedgerEntry, Payment
+from fees.models import Charge, ChargeItem, LedgerEntry, Payment
 from fees.serializers import (
     AccountSerializer,
     ChargeSerializer,
@@ -38,6 +38,10 @@ class FeePermission(BasePermission):
 class ChargeFilter(django_filters.FilterSet):
     estate = django_filters.CharFilter(field_name="estate__code")
     unit = django_filters.NumberFilter(field_name="unit_id")
+    item = django_filters.ModelChoiceFilter(
+        queryset=ChargeItem.objects.all(),
+        help_text="a charge item's `id`, as `item` on GET /api/v1/charges/",
+    )
     open = django_filters.BooleanFilter(method="only_open")
 
     class Meta:
@@ -76,9 +80,6 @@ class PaymentViewSet(
         if unit is None:
             raise NotFound
         key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
-        before = bool(key) and (
-            Payment.objects.filter(estate_id=unit.estate_id, idempotency_key=key).exists()
-        )
         payment = services.payment_post(
             unit=unit,
             amount=data["amount"],
@@ -92,7 +93,10 @@ class PaymentViewSet(
             request_hash=ser.digest() if key else "",
         )
         body = PaymentSerializer(payment, context={"request": request}).data
-        return Response(body, status=status.HTTP_200_OK if before else status.HTTP_201_CREATED)
+        # Decided by the service under the account lock: of two requests with one key, exactly
+        # one created the payment (201); the other gets the same body back (200).
+        replayed = getattr(payment, "replayed", False)
+        return Response(body, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
     @extend_schema(request=ReverseSerializer, responses=PaymentSerializer)
     @action(detail=True, methods=["post"])

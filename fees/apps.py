@@ -12,7 +12,7 @@ class FeesConfig(AppConfig):
     def ready(self) -> None:
         # PLC0415: an app's modules import its models, which Django loads only after this
         # module; ready() is the documented place to import them.
-        from fees import demo, selectors, sla  # noqa: PLC0415
+        from fees import demo, kpis, selectors, sla  # noqa: PLC0415
         from fees.services import charges  # noqa: PLC0415
 
         registry.add_deadline_kinds(self.label, sla.KINDS)
@@ -37,4 +37,5 @@ class FeesConfig(AppConfig):
         )
         for point in charges.REPAIR_HOOK_POINTS:
             registry.add_hook(point, "fees.charge_repair", charges.on_repair_completed)
+        registry.add_kpi(kpis.PROVIDER)  # the managers' dashboard
         registry.add_demo_seeder(self.label, demo.seed, order=2)  # tickets 1, fees 2, keys 3

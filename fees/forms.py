@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fees import rules
-from fees.models import Method, Reminder
+from fees.models import Method, OwnerChange, Reminder
+from propserv.models import Resident
 
 
 class UnitLookupForm(forms.Form):
@@ -76,6 +78,25 @@ class ArrearsFilterForm(forms.Form):
             ("d181", _("181 days and more")),
         ],
     )
+    in_bucket = forms.ChoiceField(
+        label=_("Owing in"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("d1_30", _("1–30 days")),
+            ("d31_90", _("31–90 days")),
+            ("d91_180", _("91–180 days")),
+            ("d181", _("181 days and more")),
+        ],
+    )
+    min_amount = forms.DecimalField(
+        label=_("Owing at least (¥)"), max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+    min_months = forms.IntegerField(label=_("Months behind at least"), required=False, min_value=0)
+
+
+class LargeDebtFilterForm(forms.Form):
+    building = forms.CharField(label=_("Building"), max_length=16, required=False)
     min_amount = forms.DecimalField(
         label=_("Owing at least (¥)"), max_digits=12, decimal_places=2, required=False, min_value=0
     )
@@ -89,6 +110,30 @@ class ReminderForm(forms.Form):
     next_on = forms.DateField(
         label=_("Next reminder on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class PayerForm(forms.Form):
+    payer = forms.ModelChoiceField(
+        label=_("Payer"),
+        queryset=Resident.objects.none(),
+        required=False,
+        empty_label=_("The owner (default)"),
+    )
+    agreement = forms.CharField(label=_("Payer agreement"), max_length=200, required=False)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.fields["payer"].queryset = Resident.objects.filter(unit=unit).order_by("name")
+
+
+class OwnerChangeForm(forms.Form):
+    old_owner = forms.CharField(label=_("Old owner"), max_length=64)
+    new_owner = forms.CharField(label=pgettext_lazy("fees", "New owner"), max_length=64)
+    decision = forms.ChoiceField(
+        label=_("Balance"), choices=OwnerChange.Decision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class DayForm(forms.Form):

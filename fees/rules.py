@@ -55,6 +55,14 @@ def add_months(period: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def cycle_start(day: dt.date, cycle_months: int = 1) -> dt.date:
+    """The first day of the billing period holding `day`: its month (monthly estates) or its
+    half-year, January or July (estates billed twice a year)."""
+    if cycle_months == 6:
+        return dt.date(day.year, 1 if day.month <= 6 else 7, 1)
+    return day.replace(day=1)
+
+
 def due_on(period: dt.date, fee_due_day: int) -> dt.date:
     return period.replace(day=fee_due_day)
 

@@ -83,7 +83,13 @@ class PaymentCreateSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=Method.choices)
     reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     payer_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    charges = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    charges = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="`id`s of the unit's open charges to pay first: "
+        "GET /api/v1/charges/?unit=<id>&open=true.",
+    )
     keep_credit = serializers.BooleanField(required=False, default=False)
 
     def validate_amount(self, value):

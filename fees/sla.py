@@ -1,10 +1,12 @@
 """The arrears reminder clock, run by the core deadline engine (propserv.deadlines;
 docs/domain.md, "Fees"; docs/architecture.md, "Deadlines").
 
-A reminder logged with a "next reminder on" date opens a clock due that day at 09:00. Levels:
-0 – a warning before, to whoever logged it and the front desk; 1 – when due, to the same; 2 – a
-day later, to the customer-service supervisor (the top). Logging the unit's next reminder meets
-the clock.
+One clock per unit in arrears, on its fee account: due at 09:00 `arrears_reminder_days` (30)
+after the last logged reminder — or on the "next reminder on" date that reminder named — or,
+before any reminder, after the unit first fell behind. Logging a reminder meets it and opens the
+next while arrears remain; paying up cancels it; the sweep (fees.services.arrears) opens the
+missing ones. Levels: 0 – a warning before, to whoever logged the last reminder and the front
+desk; 1 – when due, to the same; 2 – a day later, to the customer-service supervisor (the top).
 """
 
 from __future__ import annotations
@@ -16,12 +18,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fees.models import Reminder
 from propserv.deadlines import DeadlinePolicy, Ladder
 from propserv.models import Deadline, EstateSettings
 from propserv.roles import Role
 
 ARREARS_REMINDER = "fees.arrears_reminder"
 REMIND_AT = dt.time(9, 0)
+
+
+def _unit_id(deadline: Deadline) -> int | None:
+    """The unit of the clock: its subject is the unit's fee account (pk = the unit's id); a
+    clock opened before the accounts carried them has a reminder as its subject."""
+    subject = deadline.subject
+    if subject is None:
+        return None
+    return getattr(subject, "unit_id", None) or subject.pk
+
+
+def _last_reminder(deadline: Deadline):
+    unit_id = _unit_id(deadline)
+    return Reminder.objects.filter(unit_id=unit_id).select_related("by", "unit").first()
 
 
 class ArrearsReminderPolicy(DeadlinePolicy):
@@ -38,7 +55,7 @@ class ArrearsReminderPolicy(DeadlinePolicy):
         )
 
     def assignees(self, deadline: Deadline) -> list:
-        reminder = deadline.subject
+        reminder = _last_reminder(deadline)
         return [reminder.by] if reminder is not None else []
 
     def recipients(self, deadline: Deadline, level: int) -> list:
@@ -46,17 +63,19 @@ class ArrearsReminderPolicy(DeadlinePolicy):
         return [*self.assignees(deadline), *people] if level == 1 else people
 
     def subject_url(self, deadline: Deadline) -> str:
-        reminder = deadline.subject
-        return reverse("fees:statement", args=[reminder.unit_id]) if reminder is not None else ""
+        unit_id = _unit_id(deadline)
+        return reverse("fees:statement", args=[unit_id]) if unit_id else ""
 
     def message(self, deadline: Deadline, level: int) -> tuple[str, str]:
-        reminder = deadline.subject
-        if reminder is None:
+        subject = deadline.subject
+        unit = getattr(subject, "unit", None)
+        if unit is None:
             return super().message(deadline, level)
+        reminder = _last_reminder(deadline)
         what = {
-            "unit": reminder.unit.code,
+            "unit": unit.code,
             "due": timezone.localtime(deadline.due_at).strftime("%m-%d"),
-            "step": reminder.next_step or reminder.outcome,
+            "step": (reminder.next_step or reminder.outcome) if reminder else _("first reminder"),
         }
         if level == 0:
             return (

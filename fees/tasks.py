@@ -22,8 +22,19 @@ def billing_issue(run_id: int, actor_id: int) -> int:
     name="fees.bill_due_periods", ignore_result=True, acks_late=True, reject_on_worker_lost=True
 )
 def bill_due_periods() -> int:
-    """This month's billing run of every estate (idempotent per unit, item and period)."""
-    return services.bill_due_periods()
+    """Fees' hourly round: the current period's billing run of every estate (idempotent per
+    unit, item and period), then the arrears-reminder clocks (opened once per unit)."""
+    issued = services.bill_due_periods()
+    services.arrears_reminders_sweep()
+    return issued
+
+
+@shared_task(
+    name="fees.arrears_reminders", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def arrears_reminders() -> dict:
+    """A reminder clock for every unit in arrears without one; none for a unit paid up."""
+    return services.arrears_reminders_sweep()
 
 
 @shared_task(

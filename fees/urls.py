@@ -9,6 +9,7 @@ urlpatterns = [
     path("payments/<int:pk>/reverse/", desk.payment_reverse, name="reverse"),
     path("units/<int:pk>/", accounts.statement, name="statement"),
     path("arrears/", arrears.arrears, name="arrears"),
+    path("arrears/large/", arrears.large_debts, name="large-debts"),
     path("arrears/notice/", arrears.notice_prepare, name="notice-prepare"),
     path("notices/<int:pk>/", arrears.notice, name="notice"),
     path("billing/", billing.billing, name="billing"),

@@ -12,7 +12,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         # PLC0415: services and selectors import the models, which Django loads only after this
         # module; ready() is the documented place to import them.
-        from inspections import demo, selectors, services, sla  # noqa: PLC0415
+        from inspections import demo, kpis, selectors, services, sla  # noqa: PLC0415
 
         registry.add_deadline_kinds(self.label, sla.KINDS)
         for policy in sla.POLICIES:
@@ -53,5 +53,6 @@ class InspectionsConfig(AppConfig):
                 roles=RENOVATION_VIEWERS,
             )
         )
+        registry.add_kpi(kpis.PROVIDER)  # the managers' dashboard
         # tickets 1, fees 2, keys 3, inspections 4: contractors and owners exist by now.
         registry.add_demo_seeder(self.label, demo.seed, order=4)

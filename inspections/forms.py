@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models import GoodsRelease, PatrolItem, Scope, Verdict, WorkerPass
 from keys.models import Contractor, ContractorPerson
@@ -70,7 +71,7 @@ class RejectForm(forms.Form):
 
 
 class PassForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     id_last4 = forms.CharField(label=_("ID card, last 4"), max_length=4)
     trade = forms.ChoiceField(choices=WorkerPass.Trade.choices, label=_("Trade"))
     valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
@@ -181,7 +182,7 @@ class AcceptanceForm(PatrolForm):
 class ReleaseForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"))
     carrier_kind = forms.ChoiceField(choices=GoodsRelease.Carrier.choices, label=_("Carried by"))
-    carrier_name = forms.CharField(label=_("Name"), max_length=64)
+    carrier_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     goods = forms.CharField(label=_("Goods"), max_length=200)
     quantity = forms.IntegerField(label=_("How many"), min_value=1)
     vehicle = forms.CharField(label=_("Vehicle"), max_length=20, required=False)

@@ -8,6 +8,7 @@ import io
 import qrcode
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from inspections.models import (
     GoodsRelease,
@@ -86,7 +87,7 @@ def pass_document(worker_pass: WorkerPass, gate_url: str) -> Document:
         Fields(
             [
                 (_("Pass number"), worker_pass.number),
-                (_("Name"), worker_pass.name),
+                (pgettext("person", "Name"), worker_pass.name),
                 (_("ID card ending"), worker_pass.id_last4),
                 (_("Trade"), worker_pass.get_trade_display()),
                 (_("Unit"), renovation.unit.code),

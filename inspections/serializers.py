@@ -3,6 +3,7 @@ only; the services check the rest)."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from inspections.models import (
@@ -58,8 +59,12 @@ class RenovationSerializer(serializers.ModelSerializer):
 
 class ApplySerializer(serializers.Serializer):
     unit = serializers.IntegerField()
-    owner = serializers.IntegerField()
-    responsible = serializers.IntegerField()
+    owner = serializers.IntegerField(
+        help_text="The owner: a resident `id` of the unit: GET /api/v1/residents/?unit=<code>."
+    )
+    responsible = serializers.IntegerField(
+        help_text="The contractor's responsible person: a `people[].id` from GET /api/v1/contractors/."
+    )
     scope = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices))
     scope_other = serializers.CharField(required=False, allow_blank=True, default="")
     planned_start = serializers.DateField()
@@ -112,6 +117,17 @@ class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "The checklist: a verdict for each item code.",
+        "properties": {
+            item.value: {"type": "string", "enum": Verdict.values, "title": str(item.label)}
+            for item in PatrolItem
+        },
+        "additionalProperties": False,
+    }
+)
 class ItemsField(serializers.DictField):
     child = serializers.ChoiceField(choices=Verdict.choices)
 
@@ -156,6 +172,8 @@ class RectificationSerializer(serializers.ModelSerializer):
         ]
 
 
+# Its own schema name: visits has a NoticeSerializer (a public notice) too.
+@extend_schema_serializer(component_name="RenovationNotice")
 class NoticeSerializer(serializers.Serializer):
     items = serializers.ListField(
         child=serializers.ChoiceField(choices=PatrolItem.choices), required=False, default=list

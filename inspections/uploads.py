@@ -86,6 +86,7 @@ def _reencode(data: bytes, name: str, *, formats: set[str]) -> bytes:
                     flat.paste(rgba, mask=rgba.getchannel("A"))
                     image = flat
                 image.thumbnail(STORE_BOX)
+                image.info = {}  # pixels only: Pillow would copy a decoded JPEG comment
                 out = io.BytesIO()
                 image.save(out, format="JPEG", quality=85, optimize=True)
     except ValidationError:

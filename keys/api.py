@@ -168,9 +168,14 @@ class KeyLoanFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     # Plain ids, not model choices: a choice field validates the id against an unscoped table,
     # so another estate's id (200, empty) would answer differently from an unknown one (400).
-    key = django_filters.NumberFilter(field_name="key_id")
-    borrower_staff = django_filters.NumberFilter(field_name="borrower_staff_id")
-    borrower_person = django_filters.NumberFilter(field_name="borrower_person_id")
+    key = django_filters.NumberFilter(field_name="key_id", help_text="GET /api/v1/keys/")
+    borrower_staff = django_filters.NumberFilter(
+        field_name="borrower_staff_id", help_text="a staff `id`: GET /api/v1/staff/"
+    )
+    borrower_person = django_filters.NumberFilter(
+        field_name="borrower_person_id",
+        help_text="a responsible person's `people[].id`: GET /api/v1/contractors/",
+    )
 
     class Meta:
         model = KeyLoan

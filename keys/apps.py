@@ -12,7 +12,7 @@ class KeysConfig(AppConfig):
     def ready(self) -> None:
         # PLC0415: an app's modules import its models, which Django loads only after this
         # module; ready() is the documented place to import them.
-        from keys import demo, selectors, sla  # noqa: PLC0415
+        from keys import demo, kpis, selectors, sla  # noqa: PLC0415
 
         registry.add_deadline_kinds(self.label, sla.KINDS)
         for policy in sla.POLICIES:
@@ -37,4 +37,5 @@ class KeysConfig(AppConfig):
             )
         )
         registry.add_lookup(LookupProvider("keys", selectors.lookup, roles=KEY_VIEWERS, order=50))
+        registry.add_kpi(kpis.PROVIDER)  # the managers' dashboard
         registry.add_demo_seeder(self.label, demo.seed, order=3)  # tickets 1, fees 2, keys 3

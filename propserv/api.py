@@ -155,6 +155,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StaffSerializer
     filterset_class = StaffFilter
+    queryset = get_user_model().objects.none()  # the model, for the schema; see get_queryset
 
     def get_queryset(self):
         user = self.request.user
@@ -173,6 +174,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """The user's own notifications (the bell), newest first; `?unread=true` for unread ones."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # the model, for the schema; see get_queryset
 
     def get_queryset(self):
         qs = Notification.objects.filter(recipient=self.request.user)

@@ -1,11 +1,48 @@
 """The Celery app and its beat schedule (one beat process only: see the launcher and compose)."""
 
+import functools
+import logging
 import os
 
 from celery import Celery
+from celery.beat import PersistentScheduler
+from celery.worker.consumer import Consumer
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "propserv.settings")
+
+
+logger = logging.getLogger(__name__)
+
+
+def _reconnect_intervals() -> dict[str, float]:
+    """Retry a lost broker every BROKER_RECONNECT_MAX_SECONDS at most, instead of kombu's back-off
+    (2, 4, 6 … 30 s, which let breaches due in a 60-s Redis outage wait up to 16 s more for the
+    worker, and as long again for beat): the deadline sweep resumes within seconds of Redis
+    returning (bench/README.md, "Faults")."""
+    most = settings.BROKER_RECONNECT_MAX_SECONDS
+    return {"interval_start": most / 4, "interval_step": most / 4, "interval_max": most}
+
+
+class PromptReconnectConsumer(Consumer):
+    """The worker's broker consumer (settings.CELERY_WORKER_CONSUMER), reconnecting promptly."""
+
+    def ensure_connected(self, conn):
+        conn.ensure_connection = functools.partial(conn.ensure_connection, **_reconnect_intervals())
+        return super().ensure_connected(conn)
+
+
+class PromptReconnectScheduler(PersistentScheduler):
+    """Beat's scheduler (settings.CELERY_BEAT_SCHEDULER), reconnecting promptly."""
+
+    def _ensure_connected(self):
+        def error_handler(exc, interval):
+            logger.error("beat: Connection error: %s. Trying again in %s seconds...", exc, interval)
+
+        return self.connection.ensure_connection(
+            error_handler, self.app.conf.broker_connection_max_retries, **_reconnect_intervals()
+        )
+
 
 app = Celery("propserv")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -27,7 +64,9 @@ def schedule_periodic_tasks(sender, **kwargs):
         expires=settings.DEADLINE_SWEEP_SECONDS * 10,
     )
     sender.add_periodic_task(
-        60, sender.signature("propserv.redeliver_notifications"), name="notification retry"
+        settings.NOTIFICATION_RETRY_SECONDS,
+        sender.signature("propserv.redeliver_notifications"),
+        name="notification retry",
     )
     sender.add_periodic_task(
         3600, sender.signature("propserv.purge_idempotency_keys"), name="idempotency keys"

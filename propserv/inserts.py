@@ -41,7 +41,7 @@ def insert_new(objs: Sequence[Model], key: Sequence[str]) -> list[Model]:
     columns = ", ".join(q(f.column) for f in fields)
     returning = ", ".join(q(c) for c in [meta.pk.column, *(meta.get_field(k).column for k in key)])
     sql = (
-        f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))} "  # noqa: S608
+        f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES {', '.join([row] * len(objs))} "  # noqa: S608  # nosec B608 - quoted column/table names from the model; values are parameters
         f"ON CONFLICT DO NOTHING RETURNING {returning}"
     )
     inserted = []

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
+import socket
+import time
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -34,11 +38,20 @@ DELIVER_TASK = "propserv.deliver_notifications"
 MAX_ATTEMPTS = 5
 
 
+class ChannelUnavailable(Exception):
+    """The channel's server cannot be reached or does not answer (not this message's fault)."""
+
+
 class Channel:
-    """An outside delivery channel. `deliver` sends one notification or raises."""
+    """An outside delivery channel. `deliver` sends one notification or raises; it raises
+    ChannelUnavailable when its server is down, and the delivery pauses (see `_pause`)."""
 
     def deliver(self, note: Notification) -> None:
         raise NotImplementedError
+
+    def server(self) -> str:
+        """What the channel talks to: a pause after an outage is per server."""
+        return self.__class__.__name__
 
 
 class InAppChannel(Channel):
@@ -54,12 +67,31 @@ class EmailChannel(Channel):
         if not address:
             return
         link = f"{settings.SITE_URL.rstrip('/')}{note.url}" if note.url else ""
-        send_mail(
+        message = EmailMessage(
             f"[PropServ] {note.title}",
             f"{note.body}\n\n{link}".strip(),
             settings.DEFAULT_FROM_EMAIL,
             [address],
+            # One Message-ID per notification: if a send is repeated because its stamp could not
+            # be committed (the database went away right after the server took the mail),
+            # the receiving side sees the same message again and can drop it.
+            headers={
+                "Message-ID": f"<notification-{note.pk}@{urlsplit(settings.SITE_URL).hostname}>"
+            },
         )
+        try:
+            message.send()
+        except (
+            TimeoutError,
+            ConnectionError,
+            socket.gaierror,
+            smtplib.SMTPServerDisconnected,
+            smtplib.SMTPConnectError,
+        ) as exc:
+            raise ChannelUnavailable(str(exc) or exc.__class__.__name__) from exc
+
+    def server(self) -> str:
+        return f"{settings.EMAIL_BACKEND} {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
 
 
 def _outside_channels() -> list[Channel]:
@@ -123,12 +155,31 @@ def schedule_delivery(ids: list[int]) -> None:
         deliver(ids)
 
 
+# server → monotonic time until which this process leaves it alone (see `_pause`).
+_paused: dict[str, float] = {}
+
+
+def _pause(channel: Channel) -> None:
+    """A server that timed out is left alone for NOTIFICATION_PAUSE_SECONDS by this process: the
+    rest of the batch and the next tasks return at once (their rows wait for beat's retry), so a
+    silent mail server costs a worker one EMAIL_TIMEOUT per pause, not one per mail — and the
+    deadline sweep, queued behind those tasks, keeps its pace."""
+    _paused[channel.server()] = time.monotonic() + settings.NOTIFICATION_PAUSE_SECONDS
+
+
+def _available(channels: list[Channel]) -> bool:
+    now = time.monotonic()
+    return all(_paused.get(c.server(), 0) <= now for c in channels)
+
+
 def deliver(ids: Iterable[int]) -> int:
     """Deliver each undelivered row of `ids` once; returns how many were sent now."""
     sent = 0
     channels = _outside_channels()
     with translation.override(settings.LANGUAGE_CODE):
         for pk in ids:
+            if not _available(channels):
+                break  # left undelivered: beat's retry sends them once the server answers
             sent += _deliver_one(pk, channels)
     return sent
 
@@ -143,9 +194,17 @@ def _deliver_one(pk: int, channels: list[Channel]) -> int:
         )
         if note is None:  # delivered already, being delivered by another worker, or gone
             return 0
+        channel = None
         try:
             for channel in channels:
                 channel.deliver(note)
+        except ChannelUnavailable as exc:
+            # Not this row's fault: no attempt is counted, so an outage never uses them up.
+            logger.warning(
+                "notification %s not delivered, %s is unavailable: %s", pk, channel.server(), exc
+            )
+            _pause(channel)
+            return 0
         except Exception:
             logger.exception("notification %s could not be delivered", pk)
             Notification.objects.filter(pk=pk).update(delivery_attempts=note.delivery_attempts + 1)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from propserv.roles import has_role
+from propserv.roles import has_role, user_roles
 
 
 def _allows(roles: frozenset[str] | None, user) -> bool:
@@ -43,6 +43,9 @@ class NavEntry:
     url_name: str
     roles: frozenset[str] | None = None
     order: int = 100
+    # A list of the reader's own work ("My jobs"): shown to holders of `roles` only, not to a
+    # superuser, who passes every role check but is given no such work.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class Chart:
     kind: str
     labels: tuple = ()
     series: tuple = ()
-    marks: tuple = ()  # ((x, label), …)
+    marks: tuple = ()  # ((x, label), …): x in bin units, 0 = the left edge of the first bin
     unit: str = ""
 
 
@@ -200,7 +203,11 @@ class Registry:
     # --- reading (shared pages) ---------------------------------------------------------------
 
     def nav_for(self, user) -> list[NavEntry]:
-        entries = [e for e in self.nav.values() if _allows(e.roles, user)]
+        entries = [
+            e
+            for e in self.nav.values()
+            if _allows(e.roles, user) and (not e.personal or user_roles(user) & (e.roles or set()))
+        ]
         return sorted(entries, key=lambda e: (e.order, e.key))
 
     def panels_for(self, page: str, user) -> list[Panel]:

@@ -7,6 +7,7 @@ process: importing settings must stay side-effect free.
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "propserv",
     "tickets",
     "visits",
@@ -73,15 +75,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response: no inline script (docs/deploy.md).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses an oversized body by its Content-Length, before CSRF's check reads a form post.
+    "propserv.middleware.BodySizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into propserv.middleware.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "propserv.urls"
@@ -127,6 +135,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: a locked-out username or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "propserv.authentication.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (docs/deploy.md, "Security settings"): after AXES_FAILURE_LIMIT failed logins a
+# username, and separately an address, is blocked for AXES_COOLOFF_MINUTES, on the login form,
+# the admin and /api/v1/auth/token/ alike; the supervisor can unblock sooner (/accounts/lockouts/).
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "propserv.middleware.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "propserv.authentication.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# API tokens expire (and die with a password change, deactivation or logout).
+API_TOKEN_TTL_DAYS = int(env("API_TOKEN_TTL_DAYS", "30"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -134,6 +159,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Front-desk staff work in Chinese; English is one click away.
 LANGUAGE_CODE = env("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# The core catalogue is also a LOCALE_PATHS entry, which Django ranks above every installed app:
+# our words win where django.contrib uses the same msgid ("Filter", "Summary", "Key" …; docs/glossary.md).
+LOCALE_PATHS = [BASE_DIR / "propserv" / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -177,9 +205,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "propserv.rest.DefaultCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["propserv.rest.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "propserv.rest.exception_handler",
+    # The token endpoint is throttled per address (besides the lockout): password guessing.
+    "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_RATE", "20/min")},
+    # Behind our proxy the last X-Forwarded-For entry is the caller (as for the lockout).
+    "NUM_PROXIES": 1 if env_bool("BEHIND_PROXY") else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PropServ API",
@@ -189,6 +221,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several models name a field alike (status, channel …).
+    "ENUM_NAME_OVERRIDES": {
+        "RepairStatusEnum": "tickets.models.Repair.Status",
+        "ComplaintStatusEnum": "tickets.models.Complaint.Status",
+        "ComplaintCategoryEnum": "tickets.models.Complaint.Category",
+        "GradeEnum": "tickets.models.Complaint.Grade",
+        "TicketChannelEnum": "tickets.models.repairs.Channel",
+        "ReplyChannelEnum": "tickets.models.ComplaintReply.Channel",
+        "CallOutcomeEnum": "tickets.models.CallbackAttempt.Outcome",
+        "VisitStatusEnum": "visits.models.Visit.Status",
+        "VisitCategoryEnum": "visits.models.Visit.Category",
+        "NoticeKindEnum": "visits.models.Notice.Kind",
+        "NoticeCallOutcomeEnum": "visits.models.NoticeCall.Outcome",
+    },
+    # Enum components, then the shared references (estate, unit, building) named once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "propserv.openapi.describe_shared_references",
+    ],
+    # The schema and Swagger pages are for staff: a session or a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Celery: JSON only, late acks so a killed worker's task is redelivered, never long ETAs
@@ -216,12 +269,44 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 DEADLINE_SWEEP_SECONDS = float(env("DEADLINE_SWEEP_SECONDS", "2"))
 BEAT_HEARTBEAT_SECONDS = float(env("BEAT_HEARTBEAT_SECONDS", "10"))
+# How long an API Idempotency-Key is remembered (propserv.idempotency): a retry window.
+IDEMPOTENCY_KEEP_HOURS = int(env("IDEMPOTENCY_KEEP_HOURS", "48"))
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo12345")
 
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# Served over HTTPS (production: HTTPS=1, see docs/deploy.md): secure cookies, redirect plain HTTP,
+# HSTS for a year. Each can still be set on its own.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# The load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline
+# (print buttons and pages bind their handlers in propserv/static/*.js); inline styles remain
+# allowed (the print views' <style>, chart sizes); images may be data: URIs (QR codes, charts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Bodies: anonymous callers at most 16 MB (the resident form), signed-in staff 64 MB;
+# refused by Content-Length before anything reads them (propserv.middleware).
+MAX_ANONYMOUS_BODY_BYTES = int(env("MAX_ANONYMOUS_BODY_MB", "16")) * 1024 * 1024
+MAX_REQUEST_BODY_BYTES = int(env("MAX_REQUEST_BODY_MB", "64")) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
@@ -229,5 +314,23 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Every failed login is logged at INFO by django-axes; its lockouts are WARNINGs.
+        "axes": {"level": env("AXES_LOG_LEVEL", "WARNING")},
+    },
 }
+
+# --- Celery reliability (tuned by the fault suite, bench/README.md "Faults") ------------------------
+# How often beat retries undelivered notifications, and how old a row must be before it is retried
+# (younger rows still have their own delivery task on the way).
+NOTIFICATION_RETRY_SECONDS = float(env("NOTIFICATION_RETRY_SECONDS", "60"))
+# A channel whose server timed out is left alone this long by each worker process
+# (propserv.notifications: the sweep keeps its pace while a mail server hangs).
+NOTIFICATION_PAUSE_SECONDS = float(env("NOTIFICATION_PAUSE_SECONDS", "30"))
+# Worker and beat retry a lost broker every ≤ 2 s (kombu backs off 2, 4 … 30 s), for ever, so the
+# deadline sweep resumes within seconds of Redis returning (bench/README.md, "Faults").
+CELERY_WORKER_CONSUMER = "propserv.celery:PromptReconnectConsumer"
+CELERY_BEAT_SCHEDULER = "propserv.celery:PromptReconnectScheduler"
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+BROKER_RECONNECT_MAX_SECONDS = float(env("BROKER_RECONNECT_MAX_SECONDS", "2"))

@@ -42,7 +42,9 @@ def deliver_notifications(ids: list[int]) -> int:
 )
 def redeliver_notifications() -> int:
     """Beat's safety net: rows whose task was lost (or whose channel failed) are tried again."""
-    return notifications.deliver(notifications.undelivered_ids())
+    return notifications.deliver(
+        notifications.undelivered_ids(older_than_seconds=settings.NOTIFICATION_RETRY_SECONDS)
+    )
 
 
 @shared_task(name="propserv.purge_idempotency_keys", ignore_result=True)

@@ -23,6 +23,7 @@ from propserv.forms import CalendarDayForm, ImportForm
 from propserv.imports import ImportFailed, import_rows, read_table
 from propserv.models import Notification
 from propserv.notifications import mark_read
+from propserv.roles import MANAGERS, has_role
 from propserv.tasks import HEARTBEAT_KEY
 from propserv.web import estates_for
 from propserv.workdays import (
@@ -35,6 +36,10 @@ from propserv.workdays import (
 
 @login_required
 def home(request):
+    """Managers (supervisor, project manager, quality, GM) land on their dashboard; everyone
+    else — the front desk first — keeps the estate cards and their own boards."""
+    if has_role(request.user, MANAGERS):
+        return HttpResponseRedirect(reverse("dashboard"))
     estates = estates_for(request.user).order_by("name")
     return render(request, "propserv/home.html", {"estates": estates})
 

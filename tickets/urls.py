@@ -1,10 +1,11 @@
 from django.urls import path
 
-from tickets.views import callbacks, complaints, photos, repairs, reports
+from tickets.views import callbacks, complaints, lists, photos, repairs, reports
 
 app_name = "tickets"
 urlpatterns = [
     path("board/", repairs.board, name="board"),
+    path("repairs/", lists.repair_list, name="repair-list"),
     path("repairs/new/", repairs.repair_new, name="repair-new"),
     path("repairs/<int:pk>/", repairs.repair_detail, name="repair-detail"),
     path("repairs/<int:pk>/photos/<int:photo_pk>/", photos.repair_photo, name="repair-photo"),
@@ -27,6 +28,7 @@ urlpatterns = [
         "complaints/<int:pk>/<slug:action>/", complaints.complaint_action, name="complaint-action"
     ),
     path("callbacks/", callbacks.callback_queue, name="callback-queue"),
+    path("callbacks/all/", lists.callback_list, name="callback-list"),
     path("callbacks/<int:pk>/", callbacks.callback_detail, name="callback-detail"),
     path("callbacks/<int:pk>/<slug:action>/", callbacks.callback_action, name="callback-action"),
     path(

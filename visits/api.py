@@ -23,9 +23,9 @@ from propserv.web import estates_for
 from visits import serializers as s
 from visits.models import Handover, HandoverItem, Notice, NoticeCall, Visit
 from visits.services import complaints as complaint_services
+from visits.services import first_contact, reception
 from visits.services import handover as handover_services
 from visits.services import notices as notice_services
-from visits.services import reception
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -33,7 +33,9 @@ class VisitFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Visit.Category.choices)
     estate = django_filters.CharFilter(field_name="estate__code")
     unit = django_filters.CharFilter(field_name="unit__code")
-    owner = django_filters.CharFilter(field_name="owner__username")
+    owner = django_filters.CharFilter(
+        field_name="owner__username", help_text="username: GET /api/v1/staff/"
+    )
     open = django_filters.BooleanFilter(method="filter_open")
 
     class Meta:
@@ -100,6 +102,14 @@ class VisitViewSet(
         visit = self.get_object()
         data = _validated(s.VisitNoteSerializer, request)
         reception.visit_record_callback(visit_id=visit.pk, actor=request.user, **data)
+        return self._respond(visit)
+
+    @extend_schema(request=None, responses=s.VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        """The desk takes an entry nobody owns yet (a web report): it is the caller's from now."""
+        visit = self.get_object()
+        first_contact.visit_take(visit_id=visit.pk, actor=request.user)
         return self._respond(visit)
 
     @extend_schema(request=s.VisitNoteSerializer, responses=s.VisitSerializer)

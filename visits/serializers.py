@@ -85,7 +85,12 @@ class VisitCreateSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=1000)
     handling = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     unit = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    resident = serializers.IntegerField(required=False, allow_null=True, default=None)
+    resident = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A resident `id` of the unit: GET /api/v1/residents/?unit=<code>.",
+    )
     caller_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     caller_phone = serializers.CharField(
         max_length=20, required=False, allow_blank=True, default=""
@@ -124,7 +129,9 @@ class VisitNoteSerializer(serializers.Serializer):
 
 
 class VisitToRepairSerializer(serializers.Serializer):
-    category = serializers.CharField(max_length=32)
+    category = serializers.CharField(
+        max_length=32, help_text="A repair category's `code`: GET /api/v1/repair-categories/."
+    )
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -187,13 +194,16 @@ class HandoverSerializer(serializers.ModelSerializer):
 class HandoverCreateSerializer(serializers.Serializer):
     estate = serializers.CharField(max_length=32)
     members = serializers.ListField(
-        child=serializers.CharField(max_length=150), required=False, default=list
+        child=serializers.CharField(max_length=150),
+        required=False,
+        default=list,
+        help_text="Usernames of the colleagues on this shift: GET /api/v1/staff/?estate=<code>.",
     )
     recipients = serializers.ListField(
         child=serializers.CharField(max_length=150),
         required=False,
         default=list,
-        help_text="Usernames of the next shift's people (desk roles) the handover is addressed to.",
+        help_text="Usernames of the next shift's people (desk roles) the handover is addressed to: GET /api/v1/staff/?estate=<code>.",
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -277,6 +287,6 @@ class NoticeCreateSerializer(serializers.Serializer):
 
 
 class NoticeCallRecordSerializer(serializers.Serializer):
-    call = serializers.IntegerField()
+    call = serializers.IntegerField(help_text="A call's `id`: GET /api/v1/notices/{id}/calls/.")
     outcome = serializers.ChoiceField(choices=NoticeCall.Outcome.choices)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

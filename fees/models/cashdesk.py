@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fees.models.common import money_field
 from propserv.models import Estate, EstateScopedQuerySet
@@ -33,7 +34,7 @@ class DayClose(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
-    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    closed_at = models.DateTimeField(pgettext_lazy("fees", "closed at"), auto_now_add=True)
 
     objects = EstateScopedQuerySet.as_manager()
 

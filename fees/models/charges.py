@@ -87,6 +87,8 @@ class Charge(models.Model):
         ChargeItem, on_delete=models.PROTECT, related_name="charges", verbose_name=_("item")
     )
     period = models.DateField(_("period"))
+    # Months the charge covers from `period`: 1, or 6 for a half-year bill.
+    months = models.PositiveSmallIntegerField(_("months covered"), default=1)
     due_on = models.DateField(_("due on"))
     amount = money_field(_("amount (¥)"))
     paid = money_field(_("paid (¥)"), default=0)
@@ -111,9 +113,11 @@ class Charge(models.Model):
         verbose_name_plural = _("charges")
         indexes = [
             # The ageing query reads only open charges, per estate and unit.
+            # In (estate, unit, period) order: the per-unit aggregate needs no sort, its
+            # distinct periods come sorted; everything it reads is in the index.
             models.Index(
-                fields=["estate", "unit", "due_on"],
-                include=["amount", "paid", "period"],
+                fields=["estate", "unit", "period"],
+                include=["due_on", "amount", "paid", "months", "run"],
                 condition=Q(cancelled_at__isnull=True) & Q(paid__lt=F("amount")),
                 name="fees_charge_open",
             ),
@@ -125,6 +129,9 @@ class Charge(models.Model):
                 name="fees_charge_once_per_period",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="fees_charge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(months__in=[1, 6]), name="fees_charge_months_one_or_six"
+            ),
             models.CheckConstraint(
                 condition=Q(paid__gte=0) & Q(paid__lte=F("amount")),
                 name="fees_charge_paid_within_amount",

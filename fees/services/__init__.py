@@ -8,7 +8,12 @@ account, re-checks, writes, and appends to the append-only ledger. Bad input rai
 
 from fees.services.accounts import owner_change, payer_set
 from fees.services.actions import allowed_actions
-from fees.services.arrears import notice_approve, notice_prepare, reminder_log
+from fees.services.arrears import (
+    arrears_reminders_sweep,
+    notice_approve,
+    notice_prepare,
+    reminder_log,
+)
 from fees.services.billing import (
     bill_due_periods,
     billing_issue,
@@ -30,6 +35,7 @@ from fees.services.payments import credit_of, credit_refund, payment_post, payme
 
 __all__ = [
     "allowed_actions",
+    "arrears_reminders_sweep",
     "balance_of",
     "bill_due_periods",
     "billing_issue",

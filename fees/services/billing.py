@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,13 +52,30 @@ class Line:
     amount: Decimal
 
 
+def cycle_of(estate) -> int:
+    """Months one bill covers: 1, or 6 for an estate billed twice a year (EstateSettings)."""
+    return estate.service_settings.billing_cycle_months
+
+
 def _valid_on(period: dt.date):
     return Q(valid_from__lte=period) & (Q(valid_to__isnull=True) | Q(valid_to__gt=period))
 
 
 def lines_for(estate, period: dt.date, unit_ids=None) -> list[Line]:
     """Every line the period bills (pure reads): area items by unit use, fixed items per
-    subscription, apportioned items split over their building's billed units by floor area."""
+    subscription, apportioned items split over their building's billed units by floor area.
+    Each line is the month's amount at the rates in force on the period's first day, times the
+    months the estate's bill covers (6 for a half-year)."""
+    lines = _monthly_lines(estate, period, unit_ids)
+    cycle = cycle_of(estate)
+    if cycle == 1:
+        return lines
+    return [
+        Line(x.unit_id, x.unit_code, x.item, x.tariff, rules.cents(x.amount * cycle)) for x in lines
+    ]
+
+
+def _monthly_lines(estate, period: dt.date, unit_ids=None) -> list[Line]:
     units = Unit.objects.filter(estate=estate, status__in=BILLED_STATUSES).order_by("pk")
     units = list(units.only("pk", "code", "area_m2", "use", "building_id"))
     tariffs = list(
@@ -110,17 +127,16 @@ def lines_for(estate, period: dt.date, unit_ids=None) -> list[Line]:
     return lines
 
 
-def _check_period(period: dt.date) -> dt.date:
-    if period.day != 1:
-        return rules.period_of(period)
-    return period
+def _check_period(estate, period: dt.date) -> dt.date:
+    """The estate's billing period holding `period`: its month, or its half-year."""
+    return rules.cycle_start(period, cycle_of(estate))
 
 
 def billing_preview(*, estate, period: dt.date, actor) -> dict:
     """{"items": [{item, units, total}], "units": n, "total": ¥, "already": n issued,
     "closed": whether the period is closed to billing}."""
     check_actor(actor, estate=estate, roles=FEE_VIEWERS, message=NOT_ALLOWED)
-    period = _check_period(period)
+    period = _check_period(estate, period)
     lines = lines_for(estate, period)
     issued = set(
         Charge.objects.filter(estate=estate, period=period, run__isnull=False).values_list(
@@ -135,8 +151,11 @@ def billing_preview(*, estate, period: dt.date, actor) -> dict:
         row["units"] += 1
         row["total"] += line.amount
         row["issued"] += (line.unit_id, line.item.pk) in issued
+    cycle = cycle_of(estate)
     return {
         "period": period,
+        "months": cycle,
+        "period_last": rules.add_months(period, cycle - 1),
         "items": list(per_item.values()),
         "units": len({line.unit_id for line in lines}),
         "total": sum((line.amount for line in lines), Decimal("0.00")),
@@ -149,7 +168,7 @@ def billing_preview(*, estate, period: dt.date, actor) -> dict:
 def billing_start(*, estate, period: dt.date, actor) -> BillingRun:
     """The period's run (a run still going is reused); refuses a closed period."""
     check_actor(actor, estate=estate, roles=FEE_FINANCE, message=NOT_ALLOWED)
-    return start_run(estate, _check_period(period), actor)
+    return start_run(estate, _check_period(estate, period), actor)
 
 
 def _refuse_closed(estate, period: dt.date) -> None:
@@ -161,10 +180,21 @@ def _refuse_closed(estate, period: dt.date) -> None:
         )
 
 
+def _lock_period(estate, period: dt.date) -> None:
+    """The lock that starting a run and closing the period both take, so neither decides on
+    what the other is changing (held until the transaction ends)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"fees.billing-period:{estate.pk}:{period.isoformat()}"],
+        )
+
+
 def start_run(estate, period: dt.date, actor=None) -> BillingRun:
     """The run of (estate, period), created when none is going (the system's entry: beat)."""
-    _refuse_closed(estate, period)
     with transaction.atomic():
+        _lock_period(estate, period)
+        _refuse_closed(estate, period)
         run = (
             BillingRun.objects.select_for_update()
             .filter(estate=estate, period=period, status=BillingRun.Status.RUNNING)
@@ -185,7 +215,12 @@ def billing_issue(*, run: BillingRun, actor) -> BillingRun:
 def issue_run(run: BillingRun) -> BillingRun:
     """The work of billing_issue, for the system (beat) too: CHUNK units per transaction."""
     estate = run.estate
-    _refuse_closed(estate, run.period)
+    with transaction.atomic():
+        # Under the period's lock: a closed period is refused, and the run is marked going
+        # again (a redelivered run too), so the period cannot be closed under it.
+        _lock_period(estate, run.period)
+        _refuse_closed(estate, run.period)
+        BillingRun.objects.filter(pk=run.pk).update(status=BillingRun.Status.RUNNING)
     by_unit: dict[int, list[Line]] = defaultdict(list)
     for line in lines_for(estate, run.period):
         by_unit[line.unit_id].append(line)
@@ -194,7 +229,7 @@ def issue_run(run: BillingRun) -> BillingRun:
     unit_ids = sorted(by_unit)
     for first in range(0, len(unit_ids), CHUNK):
         chunk = unit_ids[first : first + CHUNK]
-        issued = bill_chunk(run, estate.pk, {u: by_unit[u] for u in chunk}, due)
+        issued = bill_chunk(run, estate.pk, {u: by_unit[u] for u in chunk}, due, cycle_of(estate))
         BillingRun.objects.filter(pk=run.pk).update(
             units_done=F("units_done") + len(chunk), charges_issued=F("charges_issued") + issued
         )
@@ -205,7 +240,9 @@ def issue_run(run: BillingRun) -> BillingRun:
     return run
 
 
-def bill_chunk(run: BillingRun, estate_id: int, lines: dict[int, list[Line]], due: dt.date) -> int:
+def bill_chunk(
+    run: BillingRun, estate_id: int, lines: dict[int, list[Line]], due: dt.date, months: int = 1
+) -> int:
     """Some units' charges of the period, in one transaction under their account locks (taken
     in unit order, so two runs at once queue instead of deadlocking): only the charges they
     have not got yet. Held credit is applied to the new charges."""
@@ -235,6 +272,7 @@ def bill_chunk(run: BillingRun, estate_id: int, lines: dict[int, list[Line]], du
                 amount=line.amount,
                 tariff=line.tariff,
                 run=run,
+                months=months,
             )
             for unit_id in unit_ids
             for line in lines[unit_id]
@@ -264,28 +302,54 @@ def bill_chunk(run: BillingRun, estate_id: int, lines: dict[int, list[Line]], du
 
 
 def period_close(*, estate, period: dt.date, actor) -> ClosedPeriod:
+    """Close a billed period to further runs. Refused while a run of the period is going (it
+    would go on billing a closed period): let it finish, or start it again to finish it."""
     check_actor(actor, estate=estate, roles=FEE_FINANCE, message=NOT_ALLOWED)
-    period = _check_period(period)
-    closed, _created = ClosedPeriod.objects.get_or_create(
-        estate=estate, period=period, defaults={"closed_by": actor}
-    )
+    period = _check_period(estate, period)
+    with transaction.atomic():
+        _lock_period(estate, period)
+        if BillingRun.objects.filter(
+            estate=estate, period=period, status=BillingRun.Status.RUNNING
+        ).exists():
+            raise InvalidTransition(
+                _(
+                    "A billing run for %(period)s is still going: let it finish before closing "
+                    "the period."
+                )
+                % {"period": period.strftime("%Y-%m")},
+                code="run_going",
+            )
+        closed, _created = ClosedPeriod.objects.get_or_create(
+            estate=estate, period=period, defaults={"closed_by": actor}
+        )
     return closed
 
 
 def bill_due_periods(today: dt.date | None = None) -> int:
-    """Beat's billing: every estate with a rate in force gets this month's run, once it is not
-    closed (idempotent: a run already done bills nothing more). Returns the charges issued."""
+    """Beat's billing: every estate with a rate in force gets the run of its current period (its
+    month, or its half-year), once it is not closed (idempotent: a run already done bills
+    nothing more). Returns the charges issued."""
     today = today or timezone.localdate()
-    period = rules.period_of(today)
     issued = 0
-    estate_ids = set(Tariff.objects.filter(_valid_on(period)).values_list("estate_id", flat=True))
-    closed = set(ClosedPeriod.objects.filter(period=period).values_list("estate_id", flat=True))
-    done = set(
-        BillingRun.objects.filter(period=period, status=BillingRun.Status.DONE).values_list(
+    half = rules.cycle_start(today, 6)
+    month = rules.period_of(today)
+    with_rates = set(
+        Tariff.objects.filter(_valid_on(half) | _valid_on(month)).values_list(
             "estate_id", flat=True
         )
     )
-    for estate_id in sorted(estate_ids - closed - done):
-        run = start_run(Estate.objects.get(pk=estate_id), period)
+    for estate in Estate.objects.filter(pk__in=with_rates).order_by("pk"):
+        period = _check_period(estate, today)
+        finished = BillingRun.objects.filter(
+            estate=estate, period=period, status=BillingRun.Status.DONE
+        ).exists()
+        closed = ClosedPeriod.objects.filter(estate=estate, period=period).exists()
+        if (
+            finished
+            or closed
+            or not Tariff.objects.filter(_valid_on(period), estate=estate).exists()
+        ):
+            continue
+        run = start_run(estate, period)
         issued += issue_run(run).charges_issued
     return issued

@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from fees import rules
 from fees.models import Allocation, Charge, Counter, LedgerEntry, Method, Payment
-from fees.services.common import NOT_ALLOWED, append, in_transaction, lock_account, next_number
+from fees.services.arrears import reminder_clock_settle
+from fees.services.common import (
+    NOT_ALLOWED,
+    append,
+    in_transaction,
+    lock_account,
+    next_number,
+    refuse_closed_day,
+)
 from propserv.access import check_actor
 from propserv.errors import InvalidTransition
 from propserv.roles import CASHIERS, FEE_FINANCE
@@ -53,22 +61,25 @@ def payment_post(
     at=None,
 ) -> Payment:
     """Take a payment for `unit`; returns the payment (with its receipt number). With an
-    idempotency key, the same key and body give back the same payment; another body is a 409."""
+    idempotency key, the same key and body give back the same payment (`replayed` True, decided
+    under the account lock, so of two concurrent requests exactly one creates); another body is
+    a 409. The cashier's day must still be open."""
     check_actor(actor, estate=unit.estate, roles=CASHIERS, message=NOT_ALLOWED)
     amount = rules.check_amount(amount)
     reference = _check_method(method, reference)
     at = at or timezone.now()
     with transaction.atomic():
-        lock_account(unit)
+        account = lock_account(unit)
         if idempotency_key:
             earlier = Payment.objects.filter(
                 estate_id=unit.estate_id, idempotency_key=idempotency_key
             ).first()
             if earlier is not None:
                 return _replay(earlier, request_hash)
+        refuse_closed_day(unit.estate_id, actor.pk, timezone.localdate(at))
         try:
             with transaction.atomic():
-                return _post(
+                payment = _post(
                     unit,
                     amount,
                     method,
@@ -90,11 +101,15 @@ def payment_post(
             ):
                 raise _key_conflict() from None
             raise
+        if payment.paid_up:  # nothing past due is left: no more reminders (fees.sla)
+            reminder_clock_settle(account, at)
+    return payment
 
 
 def _replay(earlier: Payment, request_hash: str) -> Payment:
     if earlier.request_hash != request_hash:
         raise _key_conflict()
+    earlier.replayed = True
     return earlier
 
 
@@ -111,9 +126,9 @@ def _post(unit, amount, method, reference, payer_name, picked, keep_credit, acto
         Charge.objects.open()
         .filter(unit=unit)
         .order_by("due_on", "id")
-        .values_list("id", "amount", "paid")
+        .values_list("id", "amount", "paid", "due_on")
     )
-    by_id = {cid: amt - paid for cid, amt, paid in open_charges}
+    by_id = {cid: amt - paid for cid, amt, paid, _due in open_charges}
     unknown = [c for c in picked if c not in by_id]
     if unknown:
         raise ValidationError({"charges": _("Pick only open charges of this unit.")})
@@ -131,7 +146,7 @@ def _post(unit, amount, method, reference, payer_name, picked, keep_credit, acto
         )
     year = timezone.localtime(at).year
     payment = Payment.objects.create(
-        estate_id=unit.estate_id,
+        estate=unit.estate,
         unit=unit,
         amount=amount,
         unapplied=left,
@@ -145,7 +160,14 @@ def _post(unit, amount, method, reference, payer_name, picked, keep_credit, acto
         idempotency_key=key or None,
         request_hash=digest or "",
     )
-    _allocate(payment, plan)
+    payment.replayed = False
+    # Whether this payment leaves the unit with nothing past due (when it owed something).
+    today = timezone.localdate(at)
+    past_due = {cid for cid, _amt, _paid, due in open_charges if due < today}
+    covered = {cid for cid, part in plan if part == by_id[cid]}
+    payment.paid_up = bool(past_due) and past_due <= covered
+    # A new payment's allocations are all it has: the API's answer reads them without a query.
+    payment._prefetched_objects_cache = {"allocations": _allocate(payment, plan)}
     append(
         unit,
         LedgerEntry.Kind.PAYMENT,
@@ -159,12 +181,13 @@ def _post(unit, amount, method, reference, payer_name, picked, keep_credit, acto
     return payment
 
 
-def _allocate(payment: Payment, plan) -> None:
-    Allocation.objects.bulk_create(
+def _allocate(payment: Payment, plan) -> list[Allocation]:
+    allocations = Allocation.objects.bulk_create(
         [Allocation(payment=payment, charge_id=cid, amount=part) for cid, part in plan]
     )
     for cid, part in plan:
         Charge.objects.filter(pk=cid).update(paid=F("paid") + part)
+    return allocations
 
 
 def apply_credit(unit) -> None:
@@ -196,7 +219,9 @@ def apply_credit(unit) -> None:
 def payment_reverse(*, payment: Payment, actor, reason: str, at=None) -> Payment:
     """Undo a payment taken in error (finance): its allocations stop counting, its credit still
     held goes, and a reversal row puts the amount back on the account. The receipt number stays
-    used (a voided receipt), so numbering keeps no gaps."""
+    used (a voided receipt), so numbering keeps no gaps. The reversal counts on the day it is
+    made, in the takings of whoever makes it (that day must still be open); a closed day keeps
+    its figures."""
     check_actor(actor, estate=payment.estate_id, roles=FEE_FINANCE, message=NOT_ALLOWED)
     reason = (reason or "").strip()
     if not reason:
@@ -204,6 +229,7 @@ def payment_reverse(*, payment: Payment, actor, reason: str, at=None) -> Payment
     at = at or timezone.now()
     with transaction.atomic():
         lock_account(payment.unit)
+        refuse_closed_day(payment.estate_id, actor.pk, timezone.localdate(at))
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.reversed_at is not None:
             raise InvalidTransition(_("This payment has already been reversed."))
@@ -249,6 +275,7 @@ def credit_refund(
     at = at or timezone.now()
     with transaction.atomic():
         lock_account(unit)
+        refuse_closed_day(unit.estate_id, actor.pk, timezone.localdate(at))
         held = credit_of(unit)
         if amount > held:
             raise ValidationError(

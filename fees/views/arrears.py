@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from fees import selectors, services
-from fees.forms import ArrearsFilterForm
+from fees.forms import ArrearsFilterForm, LargeDebtFilterForm
 from fees.models import ArrearsNotice
 from fees.views.common import estate_or_404, fees_view
 from propserv.documents import Document, Grid, Heading, Signatures, Text, document_response
 from propserv.exports import Column, export_response
-from propserv.roles import ARREARS_CHASERS, ARREARS_NOTICE_APPROVERS, has_role
+from propserv.roles import ARREARS_CHASERS, ARREARS_NOTICE_APPROVERS, FEE_MANAGERS, has_role
 from propserv.web import attempt
 
 COLUMNS = [
@@ -40,6 +40,7 @@ def arrears(request):
         [estate.pk],
         building=filters.get("building") or "",
         bucket=filters.get("bucket") or "",
+        in_bucket=filters.get("in_bucket") or "",
         min_amount=filters.get("min_amount"),
         min_months=filters.get("min_months"),
     )
@@ -55,9 +56,52 @@ def arrears(request):
         "columns": COLUMNS,
         "notices": ArrearsNotice.objects.filter(estate=estate)[:10],
         "can_prepare": has_role(request.user, ARREARS_CHASERS),
+        "can_see_large": has_role(request.user, FEE_MANAGERS),
         "query": request.GET.urlencode(),
     }
     return render(request, "fees/arrears.html", context)
+
+
+LARGE_COLUMNS = [
+    Column("unit__code", gettext_lazy("Unit"), 12),
+    Column("unit__building__code", gettext_lazy("Building"), 8),
+    Column("months", gettext_lazy("Months behind"), 10),
+    Column("total", gettext_lazy("Owing (¥)"), 12),
+    Column("d181", gettext_lazy("181 days and more"), 12),
+    Column("last_reminder", gettext_lazy("Last reminder"), 12),
+]
+
+
+@fees_view(FEE_MANAGERS)
+def large_debts(request):
+    """Units owing the estate's large-debt amount or more: the list for legal follow-up."""
+    estate = estate_or_404(request)
+    form = LargeDebtFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = selectors.large_debts(
+        estate,
+        building=filters.get("building") or "",
+        min_amount=filters.get("min_amount"),
+        min_months=filters.get("min_months"),
+    )
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        return export_response(
+            LARGE_COLUMNS,
+            rows,
+            fmt=fmt,
+            filename=f"large-debts-{estate.code}",
+            title=_("Large debts for legal follow-up"),
+        )
+    context = {
+        "estate": estate,
+        "form": form,
+        "rows": rows,
+        "columns": LARGE_COLUMNS,
+        "threshold": estate.service_settings.large_debt_amount,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "fees/large_debts.html", context)
 
 
 @fees_view(ARREARS_CHASERS)

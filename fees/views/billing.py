@@ -6,7 +6,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from fees import services, tasks
+from fees import rules, services, tasks
 from fees.forms import PeriodForm
 from fees.models import BillingRun
 from fees.views.common import estate_or_404, fees_view
@@ -19,9 +19,9 @@ from propserv.web import attempt
 def billing(request):
     estate = estate_or_404(request)
     data = request.POST if request.method == "POST" else request.GET
-    form = PeriodForm(
-        data if "period" in data else None, initial={"period": timezone.localdate().replace(day=1)}
-    )
+    # The estate's period holding today: its month, or its half-year (January or July).
+    current = rules.cycle_start(timezone.localdate(), estate.service_settings.billing_cycle_months)
+    form = PeriodForm(data if "period" in data else None, initial={"period": current})
     preview = None
     if form.is_bound and form.is_valid():
         period = form.cleaned_data["period"]
@@ -55,5 +55,6 @@ def billing(request):
         "runs": runs,
         "can_issue": may(request.user, estate, FEE_FINANCE),
         "running": any(r.status == BillingRun.Status.RUNNING for r in runs),
+        "cycle": estate.service_settings.billing_cycle_months,
     }
     return render(request, "fees/billing.html", context, status=400 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models.renovations import Renovation
 from propserv.models import EstateScopedQuerySet
@@ -37,7 +38,7 @@ class WorkerPass(models.Model):
 
     renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="passes")
     number = models.CharField(_("pass number"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     id_last4 = models.CharField(_("ID card, last 4"), max_length=4, help_text=ID_LAST4_HELP)
     trade = models.CharField(_("trade"), max_length=16, choices=Trade.choices)
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)

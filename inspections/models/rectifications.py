@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models.patrols import Patrol, PatrolItem
 from inspections.models.renovations import Renovation
@@ -25,7 +26,7 @@ class RectificationQuerySet(EstateScopedQuerySet):
 
 class Rectification(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("rectification", "Open")
         CLOSED = "closed", _("Rectified")
 
     renovation = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.models import Estate, EstateScopedQuerySet, Unit
 
@@ -24,7 +25,7 @@ class GoodsRelease(models.Model):
         Unit, on_delete=models.PROTECT, related_name="goods_releases", verbose_name=_("unit")
     )
     carrier_kind = models.CharField(_("carried by"), max_length=16, choices=Carrier.choices)
-    carrier_name = models.CharField(_("name"), max_length=64)
+    carrier_name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     goods = models.CharField(_("goods"), max_length=200)
     quantity = models.PositiveIntegerField(_("how many"))
     vehicle = models.CharField(_("vehicle"), max_length=20, blank=True)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keys.models import Contractor, ContractorPerson
 from propserv.models import Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
@@ -54,7 +55,7 @@ class Renovation(models.Model):
         REJECTED = "rejected", _("Rejected")
         STOPPED = "stopped", _("Work stopped")
         ACCEPTANCE = "acceptance", _("Acceptance requested")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("renovation", "Completed")
 
     ACTIVE = (Status.APPROVED, Status.STOPPED, Status.ACCEPTANCE)
     TRANSITIONS = {
@@ -112,7 +113,9 @@ class Renovation(models.Model):
     permit_number = models.CharField(_("permit number"), max_length=24, blank=True)
     # The unit's status before the permit; it returns to it at completion.
     unit_status_before = models.CharField(max_length=16, blank=True)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        pgettext_lazy("renovation", "completed"), null=True, blank=True
+    )
     # The deposit refund (a refund entry for fees once fees exists; docs/domain.md, Renovation).
     refund_amount = models.DecimalField(
         _("deposit refund (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -176,7 +179,7 @@ class RenovationDocument(models.Model):
     renovation = models.ForeignKey(Renovation, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=document_path)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("file", "name"), max_length=200)
     content_type = models.CharField(max_length=48)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

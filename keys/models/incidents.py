@@ -43,7 +43,10 @@ class KeyIncident(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"))
     reported_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("keys", "reported by"),
     )
     consent_by = models.CharField(_("consent given by"), max_length=64, blank=True)
     consent_how = models.CharField(_("how consent was given"), max_length=200, blank=True)

@@ -104,9 +104,9 @@ class KeyLoan(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("received by"),
+        verbose_name=pgettext_lazy("keys", "received by"),
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("keys", "closed at"), null=True, blank=True)
     close_reason = models.CharField(
         _("closed because"), max_length=20, choices=CloseReason.choices, blank=True
     )

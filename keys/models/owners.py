@@ -59,9 +59,12 @@ class Entrustment(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     waiver_accepted = models.BooleanField(_("owner signed the waiver"))
     waiver_text = models.TextField(_("waiver"))
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(pgettext_lazy("keys", "received at"))
     received_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("keys", "received by"),
     )
     handed_over_at = models.DateTimeField(
         pgettext_lazy("keys", "handed over at"), null=True, blank=True

@@ -79,6 +79,19 @@ class Deadline(models.Model):
                 name="deadline_sweep",
             ),
             models.Index(fields=["content_type", "object_id"], name="deadline_subject"),
+            # The managers' dashboard: an estate's clocks of a kind by start, read index-only
+            # (the period's clocks aggregated per record) ...
+            models.Index(
+                fields=["estate", "kind", "started_at"],
+                include=["object_id", "due_at", "met_at", "cancelled_at"],
+                name="deadline_dashboard",
+            ),
+            # ... and its open clocks by due time (the "right now" card).
+            models.Index(
+                fields=["estate", "due_at"],
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="deadline_open_by_estate",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,4 +21,4 @@ def panels(context, page: str, obj=None):
         if panel_context is None:
             continue
         html.append(render_to_string(panel.template, panel_context, request=request))
-    return format_html_join("", "{}", ((mark_safe(part),) for part in html))  # noqa: S308 (rendered templates)
+    return format_html_join("", "{}", ((mark_safe(part),) for part in html))  # noqa: S308 (rendered templates)  # nosec B308 B703 - templates rendered with autoescape

@@ -128,7 +128,8 @@ def test_token_login_with_a_wrong_password(staff):
 
 
 @pytest.mark.django_db
-def test_schema_lists_the_core_resources(client):
+def test_schema_lists_the_core_resources(client, staff):
+    client.force_login(staff["frontdesk"])  # staff only (tests/core/test_security_deploy.py)
     response = client.get("/api/schema/")
     assert response.status_code == 200
     schema = response.content.decode()
@@ -142,7 +143,8 @@ def test_schema_lists_the_core_resources(client):
 
 
 @pytest.mark.django_db
-def test_docs_use_the_bundled_sidecar_assets_not_a_cdn(client):
+def test_docs_use_the_bundled_sidecar_assets_not_a_cdn(client, staff):
+    client.force_login(staff["frontdesk"])  # staff only (tests/core/test_security_deploy.py)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     page = response.content.decode()

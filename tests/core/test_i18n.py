@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gettext
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from propserv.models import Resident, Unit
 from propserv.roles import Role
@@ -134,3 +138,53 @@ def test_shared_templates_are_translated():
                 if message not in same_in_both and translation.gettext(message) == message:
                     untranslated.append(f"{template.relative_to(root)}: {message}")
     assert untranslated == []
+
+
+def _our_catalogues() -> dict[str, dict]:
+    """The compiled zh-hans catalogue of each of our apps (those inside the repository)."""
+    root = Path(__file__).resolve().parents[2]
+    catalogues = {}
+    for config in apps.get_app_configs():
+        mo = Path(config.path) / "locale/zh_Hans/LC_MESSAGES/django.mo"
+        if Path(config.path).parent == root and mo.exists():
+            with mo.open("rb") as f:
+                catalogues[config.label] = gettext.GNUTranslations(f)._catalog
+    return catalogues
+
+
+def _shown(key) -> str:
+    msgid = key[0] if isinstance(key, tuple) else key
+    return msgid.replace("\x04", " | ")  # msgctxt and msgid
+
+
+def test_no_msgid_translated_two_ways():
+    """One English word, one Chinese word (docs/glossary.md). Django merges every app's catalogue
+    into one, so a msgid two apps translate differently shows whichever app comes first in
+    INSTALLED_APPS; a word with two meanings gets a pgettext context instead. And django.contrib's
+    catalogues must not override ours (the core catalogue is in LOCALE_PATHS, which wins)."""
+    catalogues = _our_catalogues()
+    assert {"propserv", "tickets", "visits", "keys", "fees", "inspections"} <= set(catalogues)
+    seen: dict = defaultdict(dict)
+    for app, catalogue in catalogues.items():
+        for key, text in catalogue.items():
+            if key:  # "" is the header
+                seen[key][app] = text
+    two_ways = sorted(
+        f"{_shown(key)!r}: " + ", ".join(f"{app} {text}" for app, text in sorted(by_app.items()))
+        for key, by_app in seen.items()
+        if len(set(by_app.values())) > 1
+    )
+    assert two_ways == []
+    merged = trans_real.translation("zh-hans")._catalog  # what a page shows
+    overridden = sorted(
+        f"{_shown(key)!r}: ours {next(iter(by_app.values()))}, shown {merged.get(key)}"
+        for key, by_app in seen.items()
+        if merged.get(key) != next(iter(by_app.values()))
+    )
+    assert overridden == []
+    with translation.override("zh-hans"):  # the words the issue named, as a page shows them
+        assert translation.gettext("Summary") != "概览"
+        assert translation.gettext("Filter") == "筛选"
+        assert translation.gettext("Unit") == "房号"
+        assert translation.pgettext("rectification", "Open") == "未整改"
+        assert translation.gettext("Open") == "未结案"

@@ -6,32 +6,19 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from fees import selectors, services
-from fees.models import ArrearsNotice, ChargeItem, Reminder
-from fees.sla import ARREARS_REMINDER
+from fees.models import Account, ArrearsNotice, ChargeItem, Reminder
+from fees.sla import ARREARS_REMINDER, remind_at
 from propserv.errors import InvalidTransition, NotAllowed
 from propserv.models import Deadline
 from tests.conftest import PASSWORD
 from tests.fees.conftest import JAN
-from tests.fees.helpers import bill, months, units
+from tests.fees.helpers import bill
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 20)
-
-
-@pytest.fixture
-def behind(estate, item, finance, cashier):
-    """Five units billed Jan–Dec 2026 (due the 10th); paid up to leave 0, 1, 3, 6 and 7
-    months unpaid (the newest ones)."""
-    us = units(estate, 5)
-    bill(estate, finance, *months(JAN, 12))
-    for unit, unpaid in zip(us, [0, 1, 3, 6, 7], strict=True):
-        if unpaid < 12:
-            services.payment_post(
-                unit=unit, amount=D(250) * (12 - unpaid), method="cash", actor=cashier
-            )
-    return dict(zip([0, 1, 3, 6, 7], us, strict=True))
 
 
 def test_ageing_buckets(behind, estate):
@@ -114,20 +101,29 @@ def test_reminder_log(behind, staff):
 
 def test_reminder_opens_a_clock_and_the_next_reminder_meets_it(behind, staff):
     unit = behind[7]
-    first = services.reminder_log(
+    services.reminder_log(
         unit=unit,
         way="letter",
         outcome="已送达催缴函",
         actor=staff["frontdesk"],
-        next_on=dt.date.today() + dt.timedelta(days=7),
+        next_on=timezone.localdate() + dt.timedelta(days=7),
     )
-    clock = Deadline.objects.for_subject(first).get()
+    account = Account.objects.get(pk=unit.pk)
+    clock = Deadline.objects.for_subject(account).get()
     assert clock.kind == ARREARS_REMINDER and clock.met_at is None
+    assert timezone.localtime(clock.due_at) == remind_at(
+        timezone.localdate() + dt.timedelta(days=7)
+    )
     services.reminder_log(
         unit=unit, way="visit", outcome="上门，业主答应下周交", actor=staff["frontdesk"]
     )
     clock.refresh_from_db()
     assert clock.met_at is not None
+    # Arrears remain: the next clock is open, due arrears_reminder_days (30) later.
+    (following,) = Deadline.objects.for_subject(account).open()
+    assert timezone.localtime(following.due_at) == remind_at(
+        timezone.localdate() + dt.timedelta(days=30)
+    )
 
 
 def test_reminder_in_the_past_refused(behind, staff):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from propserv.errors import InvalidTransition
 from propserv.registry import registry
+from tests.conftest import api_as
 from tests.visits.conftest import public_client
 from tests.visits.helpers import client_for, log
 from tests.visits.test_public import finish, form_data, submit
@@ -128,14 +129,30 @@ def test_a_web_report_is_logged_unowned_until_the_desk_takes_it(estate, unit, ca
     assert response.status_code == 200
     visit.refresh_from_db()
     assert visit.owner == staff["frontdesk"]
-    moved = visit.events.get(action="owner_changed")
-    assert moved.data["to"] == "frontdesk" and moved.data["from"] == ""
+    taken = visit.events.get(action=VisitEvent.Action.TAKEN)  # not "owner changed"
+    assert taken.data["to"] == "frontdesk" and taken.data["from"] == ""
+    assert taken.actor == staff["frontdesk"]
+    assert not visit.events.filter(action="owner_changed").exists()
     assert 'data-testid="take"' not in response.content.decode()
     # Someone else cannot take it away; taking one's own again changes nothing.
     with pytest.raises(InvalidTransition):
         first_contact.visit_take(visit_id=visit.pk, actor=staff["area_admin"])
     first_contact.visit_take(visit_id=visit.pk, actor=staff["frontdesk"])
-    assert visit.events.filter(action="owner_changed").count() == 1
+    assert visit.events.filter(action=VisitEvent.Action.TAKEN).count() == 1
+
+
+def test_the_api_takes_a_web_entry_as_the_desk_does(estate, unit, categories, staff):
+    submit(public_client(), estate, form_data(categories))
+    visit = Visit.objects.get()
+    url = f"/api/v1/visits/{visit.pk}/take/"
+    response = api_as(staff["frontdesk"]).post(url)
+    assert response.status_code == 200 and response.json()["owner"] == "frontdesk"
+    assert visit.events.filter(action=VisitEvent.Action.TAKEN, actor=staff["frontdesk"]).exists()
+    refused = api_as(staff["area_admin"]).post(url)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "invalid_transition"
+    visit.refresh_from_db()
+    assert visit.owner == staff["frontdesk"]
 
 
 def test_a_web_report_rated_satisfied_closes_its_entry(estate, unit, categories, staff):

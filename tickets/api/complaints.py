@@ -29,7 +29,9 @@ class ComplaintFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Complaint.Category.choices)
     estate = django_filters.CharFilter(field_name="estate__code")
     unit = django_filters.CharFilter(field_name="unit__code")
-    owner = django_filters.CharFilter(field_name="owner__username")
+    owner = django_filters.CharFilter(
+        field_name="owner__username", help_text="username: GET /api/v1/staff/"
+    )
     repeat = django_filters.BooleanFilter(field_name="repeat_flagged")
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")

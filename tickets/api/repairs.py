@@ -26,10 +26,15 @@ class RepairFilter(django_filters.FilterSet):
     # distinct=False: one repair has one status, and DISTINCT costs the planner dearly here.
     status = django_filters.MultipleChoiceFilter(choices=Repair.Status.choices, distinct=False)
     urgent = django_filters.BooleanFilter()
-    category = django_filters.CharFilter(field_name="category__code")
+    category = django_filters.CharFilter(
+        field_name="category__code", help_text="a category `code`: GET /api/v1/repair-categories/"
+    )
     building = django_filters.CharFilter(field_name="unit__building__code")
     unit = django_filters.CharFilter(field_name="unit__code")
-    technician = django_filters.CharFilter(field_name="technician__username")
+    technician = django_filters.CharFilter(
+        field_name="technician__username",
+        help_text="a technician's username: GET /api/v1/staff/?role=technician",
+    )
     estate = django_filters.CharFilter(field_name="estate__code")
     received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
     received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")

@@ -210,30 +210,3 @@ class OwnerForm(forms.Form):
     def __init__(self, *args, estate, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_of(estate)
-
-
-class FilterForm(forms.Form):
-    DEADLINE_STATES = [
-        ("", _("Any deadline state")),
-        ("overdue", _("Overdue")),
-        ("due_soon", _("Due soon")),
-        ("on_time", _("On time")),
-        ("provisional", _("Provisional calendar")),
-    ]
-    grade = forms.ChoiceField(
-        label=_("Grade"),
-        required=False,
-        choices=[("", _("Any grade")), ("none", _("Not graded")), *Complaint.Grade.choices],
-    )
-    category = forms.ChoiceField(
-        label=_("Category"),
-        required=False,
-        choices=[("", _("Any category")), *Complaint.Category.choices],
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Open")), ("all", _("All")), *Complaint.Status.choices],
-    )
-    deadline = forms.ChoiceField(label=_("Deadlines"), required=False, choices=DEADLINE_STATES)
-    repeat = forms.BooleanField(label=_("Repeats only"), required=False)

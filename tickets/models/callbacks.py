@@ -87,7 +87,9 @@ class Callback(models.Model):
                 fields=["estate", "due_at"],
                 condition=Q(status="pending"),
                 name="callback_queue",
-            )
+            ),
+            # The dashboard's period: callbacks falling due between two times (tickets.kpis).
+            models.Index(fields=["estate", "due_at"], name="callback_estate_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -172,6 +174,14 @@ class CallbackAttempt(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The dashboard's "reached on the first attempt": only failed attempts are looked up.
+            models.Index(
+                fields=["callback", "at"],
+                condition=~Q(outcome="reached"),
+                name="callback_attempt_failed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.callback_id} {self.outcome}"

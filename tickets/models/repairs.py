@@ -173,6 +173,8 @@ class Repair(models.Model):
         indexes = [
             models.Index(fields=["estate", "status", "-received_at"], name="repair_estate_status"),
             models.Index(fields=["estate", "-id"], name="repair_estate_recent"),
+            # The dashboard's period: repairs received between two times (tickets.kpis).
+            models.Index(fields=["estate", "received_at"], name="repair_estate_received"),
             # The API list filtered by status, newest first (its cursor order): a rare status
             # such as "cancelled" is otherwise found by walking the primary key past most rows.
             models.Index(fields=["status", "-id"], include=["estate"], name="repair_status_recent"),

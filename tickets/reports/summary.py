@@ -50,6 +50,13 @@ def report_period(month: dt.date, report_day: int) -> tuple[dt.datetime, dt.date
     )
 
 
+def month_containing(day: dt.date, report_day: int) -> dt.date:
+    """The report month whose period holds `day`: from the report day on, the next month's."""
+    if day.day >= report_day:
+        return (month_start(day) + dt.timedelta(days=32)).replace(day=1)
+    return month_start(day)
+
+
 def parse_month(text: str | None, today: dt.date) -> dt.date:
     """'2026-11' -> 2026-11-01; anything else: the current month."""
     try:

@@ -12,8 +12,6 @@ from propserv.models import Deadline
 from tickets.models import Complaint, SecondHandling
 from tickets.selectors.common import first_open_deadline
 
-LIST_SIZE = 200
-
 
 def complaints_for(user):
     return Complaint.objects.for_user(user).select_related("estate", "unit", "owner", "graded_by")
@@ -37,7 +35,9 @@ def deadline_rows(items, now) -> list[dict]:
     return rows
 
 
-def _deadline_filter(qs, state: str, now):
+def deadline_state_filter(qs, state: str, now):
+    """Complaints with an open deadline `overdue`, `due_soon`, none late (`on_time`), or counted
+    over a `provisional` calendar."""
     open_ = Deadline.objects.filter(
         complaint=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True
     )
@@ -50,29 +50,6 @@ def _deadline_filter(qs, state: str, now):
     if state == "provisional":
         return qs.filter(Exists(open_.filter(provisional=True)))
     return qs
-
-
-def list_rows(user, estate, filters: dict, now) -> list[dict]:
-    """The complaint list of `estate`: open ones unless `filters` (FilterForm's cleaned data)
-    ask otherwise."""
-    if estate is None:
-        return []
-    qs = complaints_for(user).filter(estate=estate)
-    status = filters.get("status", "")
-    if not status:
-        qs = qs.open()
-    elif status != "all":
-        qs = qs.filter(status=status)
-    if filters.get("grade") == "none":
-        qs = qs.filter(grade="")
-    elif filters.get("grade"):
-        qs = qs.filter(grade=filters["grade"])
-    if filters.get("category"):
-        qs = qs.filter(category=filters["category"])
-    if filters.get("repeat"):
-        qs = qs.filter(repeat_flagged=True)
-    qs = _deadline_filter(qs, filters.get("deadline", ""), now)
-    return deadline_rows(qs.prefetch_related("deadlines")[:LIST_SIZE], now)
 
 
 def my_rows(user, now) -> list[dict]:

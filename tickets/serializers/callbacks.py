@@ -119,8 +119,15 @@ class CompleteCallbackSerializer(serializers.Serializer):
 
 
 class AssignCallersSerializer(serializers.Serializer):
-    assigned_to = serializers.CharField(help_text="username")
-    second_caller = serializers.CharField(required=False, allow_blank=True, default="")
+    assigned_to = serializers.CharField(
+        help_text="username of a colleague: GET /api/v1/staff/?estate=<code>."
+    )
+    second_caller = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="username (optional): GET /api/v1/staff/?estate=<code>.",
+    )
 
 
 class SecondHandlingDoneSerializer(serializers.Serializer):

@@ -175,7 +175,13 @@ class ComplaintCreateSerializer(serializers.Serializer):
     apologised = serializers.BooleanField(default=False)
     requested_by = serializers.DateTimeField(required=False, allow_null=True)
     received_at = serializers.DateTimeField(required=False)
-    same_matter_as = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    same_matter_as = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        help_text="An earlier complaint on the same matter, its number (TS000123): "
+        "GET /api/v1/complaints/.",
+    )
 
     def resolve(self, estates):
         """Turn codes into objects of the user's estates (unknown -> a field error)."""
@@ -257,4 +263,6 @@ class ExtendSerializer(serializers.Serializer):
 
 
 class OwnerSerializer(serializers.Serializer):
-    owner = serializers.CharField(help_text="username of a colleague of the estate")
+    owner = serializers.CharField(
+        help_text="username of a colleague of the estate: GET /api/v1/staff/?estate=<code>."
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,26 +23,56 @@ from propserv.roles import Role
 from propserv.web import attempt, current_estate
 from tickets.forms import callbacks as cbf
 from tickets.forms import complaints as cf
+from tickets.forms import lists as lf
 from tickets.letters import reply_letter
+from tickets.reports import lists as list_exports
 from tickets.rules import complaints as crules
 from tickets.selectors import complaints as selectors
+from tickets.selectors import lists as list_selectors
 from tickets.services import complaints as services
+from tickets.views import lists
 from tickets.views.common import attempt_on_page
 
 
 @login_required
 def complaint_list(request):
-    estate = current_estate(request)
+    """Without filters: the open complaints of the current estate, as always. With any filter
+    (the dashboard's links): every complaint of the user's estates that matches, paged, with
+    XLSX and CSV downloads of the same rows (docs/domain.md, Dashboards)."""
+    lists.check_list_roles(request)
     now = timezone.now()
-    form = cf.FilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    params = request.GET.copy()
+    for name in ("page", "format"):
+        params.pop(name, None)
+    if set(params) - {"estate"}:
+        form = lf.ComplaintListForm(params, user=request.user)
+        filters = lists.bound_filters(request, form)
+        estate = filters.get("estate")
+    else:  # the usual view: one estate's open complaints
+        estate = lf.ComplaintListForm(params, user=request.user).filters().get(
+            "estate"
+        ) or current_estate(request)
+        filters = {"estate": estate, "status": "open"}
+        form = lf.ComplaintListForm(
+            user=request.user, initial={"estate": estate.pk if estate else "", "status": "open"}
+        )
+    queryset = list_selectors.complaint_list(request.user, filters, now)
+    estate_ids = list_selectors.estate_ids_in(request.user, filters)
+    fmt = lists.wanted_format(request)
+    if fmt:
+        return list_exports.complaints_response(queryset, fmt=fmt, now=now, estate_ids=estate_ids)
+    context = lists.list_context(request, form, queryset, now, estate_ids, "reply_verdict")
+    page = context["page"]
+    prefetch_related_objects(page["rows"], "deadlines")
+    page["rows"] = selectors.deadline_rows(page["rows"], now)
     return render(
         request,
         "tickets/complaints/list.html",
         {
-            "rows": selectors.list_rows(request.user, estate, filters, now),
-            "form": form,
-            "estate": estate,
+            **context,
+            "rows": page["rows"],
+            "list_estate": estate,
+            "estate": estate or current_estate(request),
             "now": now,
         },
     )

@@ -36,8 +36,10 @@ def complaint_report(request):
     """This month's summary (live until filed, then as filed), with XLSX and CSV downloads."""
     estate = _reviewer_estate(request)
     now = timezone.now()
+    # Without a month: the period that holds today, so today's complaints are in it.
     month = summary.parse_month(
-        request.GET.get("month") or request.POST.get("month"), timezone.localdate()
+        request.GET.get("month") or request.POST.get("month"),
+        summary.month_containing(timezone.localdate(), estate.service_settings.monthly_report_day),
     )
     here = f"{reverse('tickets:complaint-report')}?estate={estate.code}&month={month:%Y-%m}"
     if request.method == "POST":

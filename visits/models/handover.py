@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.models import Estate, EstateScopedQuerySet
 from visits.models.reception import Visit
@@ -30,7 +31,7 @@ class Handover(models.Model):
     recipients = models.ManyToManyField(
         USER, related_name="+", verbose_name=_("handed over to"), blank=True
     )
-    handed_at = models.DateTimeField(_("handed over at"))
+    handed_at = models.DateTimeField(pgettext_lazy("shift", "handed over at"))
     note = models.TextField(_("shift notes"), max_length=2000, blank=True)
     acknowledged_by = models.ForeignKey(
         USER,

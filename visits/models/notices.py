@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propserv.models import Building, Estate, EstateScopedQuerySet, Resident, Unit
 
@@ -110,7 +111,7 @@ class NoticeCall(models.Model):
     """One household on a phone notice's call list."""
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("To call")
+        PENDING = "pending", pgettext_lazy("notice", "To call")
         REACHED = "reached", _("Reached")
         NO_ANSWER = "no_answer", _("No answer")
         WRONG_NUMBER = "wrong_number", _("Wrong number")

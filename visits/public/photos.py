@@ -73,6 +73,7 @@ def clean_photo(upload) -> ContentFile:
                 if image.mode not in ("RGB", "L"):
                     image = _flatten(image)
                 image.thumbnail(STORE_BOX)
+                image.info = {}  # pixels only: Pillow would copy a decoded JPEG comment
                 out = io.BytesIO()
                 # No exif=, no icc_profile=: the new file carries pixels only.
                 image.save(out, format="JPEG", quality=85, optimize=True)

@@ -75,7 +75,7 @@ def visit_take(*, visit_id: int, actor, now=None) -> Visit:
         raise InvalidTransition(_("A colleague has already taken this entry."))
     if not visit.is_open:
         raise InvalidTransition(_("A closed entry has no owner to change."))
-    set_owner(visit, actor, actor=actor, at=now, data={"reason": "taken"})
+    set_owner(visit, actor, actor=actor, at=now, action=A.TAKEN)
     return visit
 
 

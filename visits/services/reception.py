@@ -283,9 +283,12 @@ def visit_record_callback(*, visit_id: int, actor, note: str = "", now=None) -> 
     return visit
 
 
-def set_owner(visit: Visit, to_user, *, actor, at, reason: str = "", data=None) -> None:
-    """Give a locked entry to `to_user` (a transfer or an acknowledged handover); `reason` is
-    what a person typed, `data` the parameters of the change."""
+def set_owner(
+    visit: Visit, to_user, *, actor, at, reason: str = "", data=None, action=A.OWNER_CHANGED
+) -> None:
+    """Give a locked entry to `to_user` (a transfer, an acknowledged handover, or — `action`
+    TAKEN — an unowned entry taken by the desk); `reason` is what a person typed, `data` the
+    parameters of the change."""
     if visit.owner_id == to_user.pk:
         return
     before = visit.owner
@@ -293,7 +296,7 @@ def set_owner(visit: Visit, to_user, *, actor, at, reason: str = "", data=None) 
     visit.save(update_fields=["owner"])
     VisitEvent.record(
         visit,
-        action=A.OWNER_CHANGED,
+        action=action,
         actor=actor,
         at=at,
         note=reason,

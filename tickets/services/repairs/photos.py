@@ -44,6 +44,7 @@ def clean_photo(upload) -> ContentFile:
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise not_image from exc
     picture.thumbnail(STORE_BOX)
+    picture.info = {}  # pixels only: Pillow would copy a decoded JPEG comment into the new file
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=85)
     return ContentFile(out.getvalue(), name="photo.jpg")

@@ -1,0 +1,1 @@
+"""The fault suite (`make faults`): see bench/README.md, "Faults"."""
