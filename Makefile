@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench lint audit format messages stop clean backup restore
+.PHONY: install run test bench lint audit format messages stop clean backup restore faults fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,8 @@ stop:  ## stop embedded services a crashed run left behind
 clean: stop
 	rm -rf var
 
-.PHONY: faults
 faults: install  ## the fault suite: kills and restarts worker, beat, Redis, PostgreSQL, web, mail (bench/README.md, "Faults"); FAULTS_ARGS=--quick: ≤ 4 min
 	$(PY) -m bench.faults.run $(FAULTS_ARGS)
+
+fuzz: install  ## schemathesis over the whole API (staff token and anonymous) and hypothesis over the public form: FUZZ_EXAMPLES per operation (make test runs 5)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m propserv.launcher test tests/core/test_fuzz_api.py tests/visits/test_public_fuzz.py -p no:cacheprovider --timeout=0

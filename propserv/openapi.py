@@ -47,3 +47,58 @@ def describe_shared_references(result, generator, request, public):
                 if parameter.get("in") == "query":
                     _describe(parameter["name"], parameter.get("schema", {}), parameter)
     return result
+
+
+# --- the error answers every operation can give (propserv.rest's one body shape) -------------
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error body: a code for programs, a message for people, field errors.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+ERRORS = {
+    "400": "Bad input: a parameter or a field is not valid (see `error.fields`).",
+    "401": "No valid token or session.",
+    "403": "Your role may not do this.",
+    "404": "No such record among the estates you work for (or a stale page cursor).",
+}
+WRITE_ERRORS = {
+    "409": "The record's current state does not allow this (or an Idempotency-Key reused).",
+    "413": "The request body is larger than the server accepts.",
+}
+THROTTLED = {"429": "Too many attempts: wait and try again."}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry: every operation documents the errors the
+    shared exception handler answers with, so a client (and the fuzzing test) knows them."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            errors = dict(ERRORS)
+            if method in {"post", "put", "patch", "delete"}:
+                errors |= WRITE_ERRORS
+            if path.endswith("/auth/token/"):
+                errors |= THROTTLED
+            for status, description in errors.items():
+                operation["responses"].setdefault(
+                    status, {"description": description, "content": body}
+                )
+    return result

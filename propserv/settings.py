@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "propserv.openapi.describe_shared_references",
+        "propserv.openapi.document_errors",
     ],
     # The schema and Swagger pages are for staff: a session or a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
