@@ -88,7 +88,8 @@ def _cashier(estates) -> str:
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get_or_create(name=Role.FRONT_DESK)[0])
     StaffProfile.objects.get_or_create(user=user)[0].estates.add(*estates)
-    return Token.objects.get_or_create(user=user)[0].key
+    Token.objects.filter(user=user).delete()  # a fresh one: tokens expire (API_TOKEN_TTL_DAYS)
+    return Token.objects.create(user=user).key
 
 
 def bench_billing(estate) -> dict:
