@@ -75,6 +75,7 @@ ERRORS = {
     "401": "No valid token or session.",
     "403": "Your role may not do this.",
     "404": "No such record among the estates you work for (or a stale page cursor).",
+    "503": "The database is not answering (a restart): retry after `Retry-After` seconds.",
 }
 WRITE_ERRORS = {
     "409": "The record's current state does not allow this (or an Idempotency-Key reused).",

@@ -10,9 +10,11 @@ shape; `FilterBackend` refuses query filters PostgreSQL cannot hold with a 400 b
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import server_error as page_server_error
@@ -137,6 +139,21 @@ def server_error(request, *args, **kwargs):
     """handler500: an unhandled exception under /api/ answers JSON in the one error shape (a
     client parses every error the same way); pages keep the HTML 500 template."""
     if request.path_info.startswith("/api/"):
+        # Django calls this while handling the exception: a database that went away (a
+        # restart, a failover) is a 503 a client may retry, not a fault of ours or theirs.
+        if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+            response = JsonResponse(
+                {
+                    "error": {
+                        "code": "unavailable",
+                        "message": str(_("The database is not answering. Try again in a moment.")),
+                        "fields": {},
+                    }
+                },
+                status=503,
+            )
+            response["Retry-After"] = "5"
+            return response
         return JsonResponse(
             {
                 "error": {

@@ -102,6 +102,14 @@ def test_an_unhandled_api_error_is_a_json_500(failing_urls, path):
 
 
 @pytest.mark.django_db
+def test_a_database_that_went_away_is_a_json_503_to_retry(failing_urls):
+    response = Client(raise_request_exception=False).get("/api/v1/test-database-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["error"]["code"] == "unavailable"
+
+
+@pytest.mark.django_db
 def test_a_page_error_keeps_the_html_500_page(failing_urls):
     response = Client(raise_request_exception=False).get("/test-boom/")
     assert response.status_code == 500
