@@ -69,3 +69,7 @@ faults: install  ## the fault suite: kills and restarts worker, beat, Redis, Pos
 
 fuzz: install  ## schemathesis over the whole API (staff token and anonymous) and hypothesis over the public form: FUZZ_EXAMPLES per operation (make test runs 5)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(PY) -m propserv.launcher test tests/core/test_fuzz_api.py tests/visits/test_public_fuzz.py -p no:cacheprovider --timeout=0
+
+.PHONY: scaleout
+scaleout: install  ## 3 web servers on one port, 3 workers, 2 beats, one PostgreSQL + Redis, 5 min of mixed load (bench/README.md, "Scale-out run"); SCALEOUT_ARGS=--quick: 1 min
+	$(PY) -m bench.faults.scaleout $(SCALEOUT_ARGS)
