@@ -37,6 +37,7 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/cards/", dashboard.dashboard_cards, name="dashboard-cards"),
     path("dashboard/export/", dashboard.dashboard_export, name="dashboard-export"),

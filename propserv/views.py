@@ -44,6 +44,18 @@ def home(request):
     return render(request, "propserv/home.html", {"estates": estates})
 
 
+def livez(request):
+    """For a load balancer: this web server can serve requests (it answers and its database
+    does). Redis or beat being down does not take it out of rotation — requests still work then;
+    /healthz reports those for monitoring."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+    except Exception as exc:
+        return JsonResponse({"status": "down", "database": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
 def healthz(request):
     """Database, Redis and beat heartbeat as JSON; 503 when any is down."""
     checks: dict[str, dict] = {}

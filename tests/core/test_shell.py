@@ -48,6 +48,13 @@ def test_healthz_reports_database_redis_and_beat(client, db):
     assert response.json()["status"] == "ok"
 
 
+def test_livez_stays_up_for_the_load_balancer_while_beat_is_down(client, db):
+    cache.delete(HEARTBEAT_KEY)  # beat silent: /healthz is 503 for monitoring ...
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/livez")  # ... but this server still serves requests
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
 @pytest.mark.celery_worker
 def test_real_worker_runs_heartbeat_task_over_redis(celery_worker_real):
     cache.delete(HEARTBEAT_KEY)
