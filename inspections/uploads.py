@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from propserv.images import pixels_only_jpeg
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 16_000_000
 STORE_BOX = (2560, 2560)
@@ -79,20 +81,11 @@ def _reencode(data: bytes, name: str, *, formats: set[str]) -> bytes:
                         code="too_many_pixels",
                     )
                 image.load()
-                image = ImageOps.exif_transpose(image)
-                if image.mode not in ("RGB", "L"):
-                    rgba = image.convert("RGBA")
-                    flat = Image.new("RGB", rgba.size, (255, 255, 255))
-                    flat.paste(rgba, mask=rgba.getchannel("A"))
-                    image = flat
-                image.thumbnail(STORE_BOX)
-                image.info = {}  # pixels only: Pillow would copy a decoded JPEG comment
-                out = io.BytesIO()
-                image.save(out, format="JPEG", quality=85, optimize=True)
+                out = pixels_only_jpeg(ImageOps.exif_transpose(image), STORE_BOX)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise not_image from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise not_image from exc
-    return out.getvalue()
+    return out

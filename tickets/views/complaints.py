@@ -41,9 +41,7 @@ def complaint_list(request):
     XLSX and CSV downloads of the same rows (docs/domain.md, Dashboards)."""
     lists.check_list_roles(request)
     now = timezone.now()
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
+    params = lists.filter_params(request)
     if set(params) - {"estate"}:
         form = lf.ComplaintListForm(params, user=request.user)
         filters = lists.bound_filters(request, form)

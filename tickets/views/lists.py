@@ -40,12 +40,12 @@ def bound_filters(request, form) -> dict:
     return filters
 
 
-def query_without(request, *names: str) -> str:
-    """The current query string without `names` (to add a page number or a format)."""
+def filter_params(request) -> QueryDict:
+    """The query's filters: everything but the page number and the download format."""
     query: QueryDict = request.GET.copy()
-    for name in names:
+    for name in ("page", "format"):
         query.pop(name, None)
-    return query.urlencode()
+    return query
 
 
 def page_of(request, queryset, now, estate_ids) -> dict:
@@ -57,7 +57,7 @@ def page_of(request, queryset, now, estate_ids) -> dict:
         number = 1
     start = (number - 1) * PAGE_SIZE
     rows = selectors.rows(queryset, start, start + PAGE_SIZE + 1, now, estate_ids)
-    base = query_without(request, "page", "format")
+    base = filter_params(request).urlencode()
     prefix = f"?{base}&" if base else "?"
     return {
         "rows": rows[:PAGE_SIZE],
@@ -105,48 +105,43 @@ def wanted_format(request) -> str | None:
     return fmt if fmt in EXPORT_FORMATS else None
 
 
-@login_required
-def repair_list(request):
+def filtered_list(request, form_class, select, export, template: str, *pills: str):
+    """A drill-down list: the filter form over the user's estates, then one page of rows, or
+    the whole filtered list as XLSX/CSV (`?format=`)."""
     check_list_roles(request)
     now = timezone.now()
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    form = forms.RepairListForm(params or None, user=request.user)
+    params = filter_params(request)
+    form = form_class(params or None, user=request.user)
     filters = bound_filters(request, form)
-    queryset = selectors.repair_list(request.user, filters, now)
+    queryset = select(request.user, filters, now)
     estate_ids = selectors.estate_ids_in(request.user, filters)
     fmt = wanted_format(request)
     if fmt:
-        return exports.repairs_response(queryset, fmt=fmt, now=now, estate_ids=estate_ids)
-    return render(
+        return export(queryset, fmt=fmt, now=now, estate_ids=estate_ids)
+    context = list_context(request, form, queryset, now, estate_ids, *pills)
+    return render(request, template, {**context, "now": now})
+
+
+@login_required
+def repair_list(request):
+    return filtered_list(
         request,
+        forms.RepairListForm,
+        selectors.repair_list,
+        exports.repairs_response,
         "tickets/lists/repairs.html",
-        {
-            **list_context(
-                request, form, queryset, now, estate_ids, "arrival_verdict", "completion_verdict"
-            ),
-            "now": now,
-        },
+        "arrival_verdict",
+        "completion_verdict",
     )
 
 
 @login_required
 def callback_list(request):
-    check_list_roles(request)
-    now = timezone.now()
-    params = request.GET.copy()
-    for name in ("page", "format"):
-        params.pop(name, None)
-    form = forms.CallbackListForm(params or None, user=request.user)
-    filters = bound_filters(request, form)
-    queryset = selectors.callback_list(request.user, filters, now)
-    estate_ids = selectors.estate_ids_in(request.user, filters)
-    fmt = wanted_format(request)
-    if fmt:
-        return exports.callbacks_response(queryset, fmt=fmt, now=now, estate_ids=estate_ids)
-    return render(
+    return filtered_list(
         request,
+        forms.CallbackListForm,
+        selectors.callback_list,
+        exports.callbacks_response,
         "tickets/lists/callbacks.html",
-        {**list_context(request, form, queryset, now, estate_ids, "timeliness"), "now": now},
+        "timeliness",
     )

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from propserv.images import pixels_only_jpeg
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 3
 # 16 MP: a 12 MP phone photo passes; a 20 MP bitmap (or a bomb claiming to be one) does not.
@@ -69,29 +71,14 @@ def clean_photo(upload) -> ContentFile:
                 if width * height > MAX_PIXELS:
                     raise too_many_pixels
                 image.load()
-                image = ImageOps.exif_transpose(image)
-                if image.mode not in ("RGB", "L"):
-                    image = _flatten(image)
-                image.thumbnail(STORE_BOX)
-                image.info = {}  # pixels only: Pillow would copy a decoded JPEG comment
-                out = io.BytesIO()
-                # No exif=, no icc_profile=: the new file carries pixels only.
-                image.save(out, format="JPEG", quality=85, optimize=True)
+                out = pixels_only_jpeg(ImageOps.exif_transpose(image), STORE_BOX)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_many_pixels from exc
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise not_image from exc
-    return ContentFile(out.getvalue(), name="photo.jpg")
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB on white for images with transparency or a palette."""
-    rgba = image.convert("RGBA")
-    background = Image.new("RGB", rgba.size, (255, 255, 255))
-    background.paste(rgba, mask=rgba.getchannel("A"))
-    return background
+    return ContentFile(out, name="photo.jpg")
 
 
 def clean_photos(uploads) -> list[ContentFile]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from propserv.errors import InvalidTransition
+from propserv.images import pixels_only_jpeg
 from tickets.models import Repair, RepairPhoto
 from tickets.services.repairs.core import check_on_site, lock_repair
 
@@ -43,11 +44,7 @@ def clean_photo(upload) -> ContentFile:
             picture = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise not_image from exc
-    picture.thumbnail(STORE_BOX)
-    picture.info = {}  # pixels only: Pillow would copy a decoded JPEG comment into the new file
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", quality=85)
-    return ContentFile(out.getvalue(), name="photo.jpg")
+    return ContentFile(pixels_only_jpeg(picture, STORE_BOX), name="photo.jpg")
 
 
 @transaction.atomic
