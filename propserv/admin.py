@@ -13,6 +13,7 @@ from propserv.models import (
     CalendarYear,
     Deadline,
     DeadlineEscalation,
+    DepartmentHead,
     Estate,
     EstateSettings,
     Notification,
@@ -28,6 +29,15 @@ class EstateSettingsInline(admin.StackedInline):
     can_delete = False
 
 
+class DepartmentHeadInline(admin.TabularInline):
+    """Who heads each department: the information relay routes reports to them."""
+
+    model = DepartmentHead
+    extra = 0
+    autocomplete_fields = ["head"]
+    can_delete = False
+
+
 # The admin speaks the office's words, not Django's defaults ("Django 管理").
 admin.site.site_header = _("PropServ administration")
 admin.site.site_title = _("PropServ administration")
@@ -38,7 +48,7 @@ admin.site.index_title = _("Reference data, calendar and staff")
 class EstateAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "service_phone"]
     search_fields = ["code", "name"]
-    inlines = [EstateSettingsInline]
+    inlines = [EstateSettingsInline, DepartmentHeadInline]
 
     def save_related(self, request, form, formsets, change):
         """Changed numbers (arrival minutes, callback hours…) apply to the clocks already running."""

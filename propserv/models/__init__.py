@@ -2,6 +2,7 @@
 
 from propserv.models.calendar import CalendarDay, CalendarYear
 from propserv.models.deadlines import Deadline, DeadlineEscalation, DeadlineQuerySet
+from propserv.models.departments import Department, DepartmentHead
 from propserv.models.estate_settings import EstateSettings
 from propserv.models.estates import (
     Building,
@@ -26,6 +27,8 @@ __all__ = [
     "Deadline",
     "DeadlineEscalation",
     "DeadlineQuerySet",
+    "Department",
+    "DepartmentHead",
     "Estate",
     "EstateQuerySet",
     "EstateScopedQuerySet",

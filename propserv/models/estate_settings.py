@@ -214,6 +214,77 @@ class EstateSettings(models.Model):
         validators=[MaxValueValidator(100)],
     )
 
+    # Quality checks (docs/domain.md, "Quality checks")
+    quality_exemption_minutes = models.PositiveSmallIntegerField(
+        _("quality: trivial non-conformity closed within (minutes) is not chased"), default=30
+    )
+    night_checks_per_month = models.PositiveSmallIntegerField(
+        _("quality: night spot checks per month at least"), default=4
+    )
+    # Satisfaction surveys (docs/domain.md, "Satisfaction surveys")
+    delivered_on = models.DateField(
+        _("estate delivered on (for the survey sample)"), null=True, blank=True
+    )
+    survey_sample_percent = models.PositiveSmallIntegerField(
+        _("survey: households sampled (%)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    survey_sample_percent_older = models.PositiveSmallIntegerField(
+        _("survey: households sampled in an older estate (%)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    survey_older_after_years = models.PositiveSmallIntegerField(
+        _("survey: an estate is older after (years)"), default=5
+    )
+    survey_issue_days = models.PositiveSmallIntegerField(
+        _("survey: questionnaires issued within (days)"), default=3
+    )
+    survey_return_percent = models.PositiveSmallIntegerField(
+        _("survey: returned target (%)"),
+        default=75,
+        validators=[MaxValueValidator(100)],
+    )
+    survey_return_days = models.PositiveSmallIntegerField(
+        _("survey: returned within (days)"), default=10
+    )
+    survey_results_days = models.PositiveSmallIntegerField(
+        _("survey: results within (days)"), default=3
+    )
+    survey_open_letter_days = models.PositiveSmallIntegerField(
+        _("survey: open letter within (days)"), default=14
+    )
+    residents_forum_months = models.PositiveSmallIntegerField(
+        _("residents' forum every (months)"), default=6
+    )
+    # Routine callbacks (docs/domain.md, "Callbacks"); supervisors use
+    # routine_callback_target_percent above
+    routine_callback_admin_target_percent = models.PositiveSmallIntegerField(
+        _("routine callbacks: administrators' done target (%)"),
+        default=90,
+        validators=[MaxValueValidator(100)],
+    )
+    repair_followup_after_days = models.PositiveSmallIntegerField(
+        _("repair works: follow-up call from (days after completion)"), default=30
+    )
+    repair_followup_within_days = models.PositiveSmallIntegerField(
+        _("repair works: follow-up call by (days after completion)"), default=60
+    )
+    emergency_callback_days = models.PositiveSmallIntegerField(
+        _("emergency assistance: callback within (days)"), default=7
+    )
+    head_visits_per_year = models.PositiveSmallIntegerField(
+        _("office head: visits to each household per year"), default=1
+    )
+    # Common-area patrols (docs/domain.md, "Hand-over, move-in and other services")
+    common_patrol_morning_by = models.TimeField(
+        _("common-area patrol: morning round done by"), default=dt.time(12, 0)
+    )
+    common_patrol_afternoon_by = models.TimeField(
+        _("common-area patrol: afternoon round done by"), default=dt.time(18, 0)
+    )
+
     history = HistoricalRecords()
 
     class Meta:

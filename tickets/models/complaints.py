@@ -19,7 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from propserv.models import Deadline, Estate, EstateScopedQuerySet, Resident, TimelineEvent, Unit
+from propserv.models import (
+    Deadline,
+    Department,
+    Estate,
+    EstateScopedQuerySet,
+    Resident,
+    TimelineEvent,
+    Unit,
+)
 from propserv.phones import phone_validator
 from propserv.roles import Role
 from tickets.models.repairs import Channel, callback_detail
@@ -63,14 +71,8 @@ class Complaint(models.Model):
         PARTNER = "partner", _("Partner")
         OTHER = "other", _("Other party")
 
-    class Department(models.TextChoices):
-        CUSTOMER_SERVICE = "customer_service", _("Customer service")
-        ENGINEERING = "engineering", _("Engineering and repairs")
-        SECURITY = "security", _("Security")
-        CLEANING = "cleaning", _("Cleaning")
-        LANDSCAPING = "landscaping", _("Landscaping")
-        MANAGEMENT = "management", _("Management office")
-        OTHER = "other", _("Other")
+    # One list of departments for the whole office (propserv.models.departments).
+    Department = Department
 
     class InvalidReason(models.TextChoices):
         DEVELOPER = "developer", _("Developer legacy or building quality: forwarded to after-sales")
