@@ -125,6 +125,14 @@ PATROLLERS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
 RENOVATION_VIEWERS = OFFICE | frozenset({R.PATROL})
 RENOVATION_DESK = DESK
 RENOVATION_APPROVERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
+# Hand-over and move-in (issue 16): everyone in the office and the patrol guards follow the
+# problem lists and the move-in board; inspectors (the office, patrol guards, technicians) enter
+# and close problems on a phone; the desk books owners, receives them and records acceptance or
+# refusal; the supervisor or project manager plans move-in and sets the project's milestones.
+HANDOVER_VIEWERS = OFFICE | frozenset({R.PATROL, R.TECHNICIAN})
+HANDOVER_INSPECTORS = HANDOVER_VIEWERS
+HANDOVER_DESK = DESK
+HANDOVER_PLANNERS = DESK_LEADS
 
 
 def user_roles(user) -> set[str]:

@@ -119,6 +119,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_bool("DB_TRANSACTION_POOLING"):
+    # Behind PgBouncer in transaction mode a named cursor would outlive its transaction's
+    # connection; `.iterator()` then reads in chunks on ordinary cursors (docs/deploy.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if env_bool("DB_ASYNC_COMMIT"):
     # Set by `make test` only: throw-away test databases need not wait for the disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
