@@ -277,7 +277,7 @@ class EstateSettings(models.Model):
     head_visits_per_year = models.PositiveSmallIntegerField(
         _("office head: visits to each household per year"), default=1
     )
-    # Common-area patrols (docs/domain.md, "Hand-over, move-in and other services")
+    # Common-area patrols (docs/domain.md, "Common-area patrol")
     common_patrol_morning_by = models.TimeField(
         _("common-area patrol: morning round done by"), default=dt.time(12, 0)
     )

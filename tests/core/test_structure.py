@@ -4,6 +4,7 @@ notes outside the repository."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,34 @@ def test_code_points_to_docs_in_the_repository():
     ]
     assert stray == []
     assert (ROOT / "docs" / "architecture.md").exists() and (ROOT / "docs" / "domain.md").exists()
+
+
+DOC_REFERENCE = re.compile(r'docs/(\w+)\.md,? "([^"]+)"')
+
+
+def _doc_anchors(doc: str) -> list[str]:
+    """Headings and bold run-in titles ("**Registry** (`registry.py`): …") a reference may name."""
+    text = (ROOT / "docs" / f"{doc}.md").read_text(encoding="utf-8")
+    headings = [line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")]
+    return headings + re.findall(r"\*\*([^*]+)\*\*", text)
+
+
+def test_every_reference_to_a_docs_section_finds_it():
+    """A comment that says `docs/domain.md, "Fees"` sends the reader to a section: it must be
+    there (a heading or a bold title starting with those words)."""
+    anchors: dict[str, list[str]] = {}
+    missing = set()
+    for app in [*APPS, "tests", "bench"]:
+        for path in (ROOT / app).rglob("*"):
+            if path.suffix not in {".py", ".html"}:
+                continue
+            for doc, quoted in DOC_REFERENCE.findall(path.read_text(encoding="utf-8")):
+                # a title wrapped over two comment lines reads as one
+                section = " ".join(
+                    re.sub(r"^\s*#", "", line).strip() for line in quoted.split("\n")
+                )
+                if doc not in anchors:
+                    anchors[doc] = _doc_anchors(doc)
+                if not any(anchor.startswith(section) for anchor in anchors[doc]):
+                    missing.add(f'{path.relative_to(ROOT)}: docs/{doc}.md "{section}"')
+    assert sorted(missing) == []
