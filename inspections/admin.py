@@ -10,6 +10,10 @@ from inspections.models import (
     UnitHandover,
     WorkerPass,
 )
+from inspections.models import milestones as milestone_models
+from inspections.models import movein as movein_models
+from inspections.models import predelivery as problem_models
+from inspections.models import quality as quality_models
 from inspections.services import unit_handover_record
 from propserv.models import Resident
 
@@ -94,3 +98,59 @@ class RectificationAdmin(ReadOnlyAdmin):
 class GoodsReleaseAdmin(ReadOnlyAdmin):
     list_display = ["number", "unit", "carrier_name", "goods", "valid_on", "used_at"]
     search_fields = ["number", "carrier_name"]
+
+
+# --- quality checks: read-only here; they are written through the quality pages' services ---
+@admin.register(quality_models.QualityTemplate)
+class QualityTemplateAdmin(ReadOnlyAdmin):
+    list_display = ["name", "estate", "kind", "active", "created_at"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(quality_models.QualityCheck)
+class QualityCheckAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "estate", "checked_at", "checked_by", "score", "max_score"]
+    list_filter = ["kind"]
+
+
+@admin.register(quality_models.Defect)
+class DefectAdmin(ReadOnlyAdmin):
+    list_display = ["description", "estate", "specialty", "found_at", "due_at", "status"]
+    list_filter = ["status", "specialty"]
+
+
+@admin.register(quality_models.NonConformity)
+class NonConformityAdmin(ReadOnlyAdmin):
+    list_display = ["description", "estate", "specialty", "duty_failure", "exempt", "closed_at"]
+    list_filter = ["exempt", "duty_failure", "specialty"]
+
+
+@admin.register(quality_models.WeatherWarning)
+class WeatherWarningAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "level", "estate", "starts_at", "ends_at"]
+
+
+# --- hand-over: read-only here; written through the hand-over pages' services ---
+@admin.register(problem_models.Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "location", "defect_type", "severity", "status", "created_at"]
+    list_filter = ["estate", "status", "severity", "source"]
+    search_fields = ["unit__code", "location"]
+
+
+@admin.register(movein_models.MoveInAppointment)
+class MoveInAppointmentAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "owner", "day", "status", "decided_at", "welcome_visited_at"]
+    list_filter = ["estate", "status", "day"]
+    search_fields = ["unit__code", "owner__name"]
+
+
+@admin.register(movein_models.MoveInPlan)
+class MoveInPlanAdmin(ReadOnlyAdmin):
+    list_display = ["name", "estate", "created_at"]
+
+
+@admin.register(milestone_models.Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ["project", "name", "owner", "due_on", "done_at"]
+    list_filter = ["estate"]

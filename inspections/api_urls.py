@@ -9,6 +9,14 @@ from inspections.api import (
     ReleaseViewSet,
     RenovationViewSet,
 )
+from inspections.api.handover import AppointmentViewSet, ProblemViewSet
+from inspections.api.quality import (
+    DefectViewSet,
+    NonConformityViewSet,
+    QualityCheckViewSet,
+    QualityTemplateViewSet,
+    WeatherWarningViewSet,
+)
 
 router = SimpleRouter()
 # The sub-collections first: "renovations/<pk>/" would otherwise take "patrols" for a pk.
@@ -19,4 +27,17 @@ router.register(
 )
 router.register("renovations/releases", ReleaseViewSet, basename="renovation-releases")
 router.register("renovations", RenovationViewSet, basename="renovations")
+router.register("handover/problems", ProblemViewSet, basename="handover-problems")
+router.register("handover/appointments", AppointmentViewSet, basename="handover-appointments")
 urlpatterns = [*router.urls]
+
+# Quality checks: their own router, appended (the handover routes above are another's).
+quality = SimpleRouter()
+quality.register("quality/templates", QualityTemplateViewSet, basename="quality-templates")
+quality.register("quality/checks", QualityCheckViewSet, basename="quality-checks")
+quality.register("quality/defects", DefectViewSet, basename="quality-defects")
+quality.register(
+    "quality/nonconformities", NonConformityViewSet, basename="quality-nonconformities"
+)
+quality.register("quality/warnings", WeatherWarningViewSet, basename="quality-warnings")
+urlpatterns += [*quality.urls]

@@ -75,6 +75,15 @@ def schedule_periodic_tasks(sender, **kwargs):
     sender.add_periodic_task(
         600, sender.signature("inspections.schedule_patrols"), name="renovation patrols"
     )
+    # Opens each month's night-check clock per estate (idempotent; a month short of its night
+    # spot checks is flagged by the sweep at its end).
+    sender.add_periodic_task(
+        3600, sender.signature("inspections.open_night_check_months"), name="night-check months"
+    )
+    # Opens the day's common-area rounds (idempotent; a missed round is flagged by the sweep).
+    sender.add_periodic_task(
+        600, sender.signature("visits.open_common_patrols"), name="common-area patrols"
+    )
     # Fees: bill the periods that are due (idempotent per unit, item and period) and charge the
     # completed paid repairs not charged yet (once each).
     sender.add_periodic_task(3600, sender.signature("fees.bill_due_periods"), name="fee billing")

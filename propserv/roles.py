@@ -125,12 +125,31 @@ PATROLLERS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
 RENOVATION_VIEWERS = OFFICE | frozenset({R.PATROL})
 RENOVATION_DESK = DESK
 RENOVATION_APPROVERS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
-# Hand-over and move-in (issue 16): everyone in the office and the patrol guards follow the
-# problem lists and the move-in board; inspectors (the office, patrol guards, technicians) enter
-# and close problems on a phone; the desk books owners, receives them and records acceptance or
-# refusal; the supervisor or project manager plans move-in and sets the project's milestones.
-HANDOVER_VIEWERS = OFFICE | frozenset({R.PATROL, R.TECHNICIAN})
-HANDOVER_INSPECTORS = HANDOVER_VIEWERS
+
+# --- inspections: quality checks (品质检查) ---------------------------------------------------------
+# The quality pages (nav "Quality"): the quality department and the managers.
+QUALITY_VIEWERS = MANAGERS
+# Keep the estate's checklist templates.
+QUALITY_TEMPLATE_KEEPERS = frozenset({R.QUALITY, R.PROJECT_MANAGER})
+# Who does each kind of check: the staff themselves (daily self-check), the office head and the
+# specialist supervisors (daily check, night spot check), the quality department (scored checks).
+QUALITY_SELF_CHECKERS = OFFICE | frozenset({R.PATROL, R.TECHNICIAN})
+QUALITY_SUPERVISORS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER, R.QUALITY})
+QUALITY_INSPECTORS = frozenset({R.QUALITY})
+# The office: record a defect's cause and fix, send it up on a fault transfer form, close a
+# non-conformity, log a weather warning.
+QUALITY_OFFICE = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
+QUALITY_CLOSERS = OFFICE
+WEATHER_RECORDERS = OFFICE
+
+# --- inspections: hand-over and move-in (入伙) ------------------------------------------------------
+# Hand-over and move-in (issue 16): inspectors (the office, patrol guards, technicians) enter
+# and close problems on a phone; they and finance (who bills the move-in charges on the day)
+# follow the problem lists and the move-in board; the desk books owners, receives them and
+# records acceptance or refusal; the supervisor or project manager plans move-in and sets the
+# project's milestones.
+HANDOVER_INSPECTORS = OFFICE | frozenset({R.PATROL, R.TECHNICIAN})
+HANDOVER_VIEWERS = HANDOVER_INSPECTORS | frozenset({R.FINANCE})
 HANDOVER_DESK = DESK
 HANDOVER_PLANNERS = DESK_LEADS
 

@@ -339,3 +339,13 @@ CELERY_WORKER_CONSUMER = "propserv.celery:PromptReconnectConsumer"
 CELERY_BEAT_SCHEDULER = "propserv.celery:PromptReconnectScheduler"
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 BROKER_RECONNECT_MAX_SECONDS = float(env("BROKER_RECONNECT_MAX_SECONDS", "2"))
+
+# The API's choice sets named once where another "kind" field would clash, and the departments
+# (a quality defect's specialty and its transfer's department) under one name.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "QualityCheckKindEnum": "inspections.models.quality.CheckKind",
+        "WeatherWarningKindEnum": "inspections.models.quality.WeatherWarning.Kind",
+        "DepartmentEnum": "propserv.models.departments.Department",
+    }
+)

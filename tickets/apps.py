@@ -34,6 +34,9 @@ class TicketsConfig(AppConfig):
             )
         )
         registry.add_nav(NavEntry("callbacks", _("Callbacks"), "tickets:callback-queue", order=50))
+        registry.add_nav(
+            NavEntry("surveys", _("Surveys"), "tickets:survey-list", roles=OFFICE, order=55)
+        )
         registry.add_deadline_kinds(self.label, sla.KINDS)
         for policy in sla.POLICIES:
             registry.add_deadline_policy(policy())

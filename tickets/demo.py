@@ -14,6 +14,7 @@ from django.utils import timezone
 from propserv.models import Resident, StaffProfile, Unit
 from propserv.roles import Role
 from tickets.demo_complaints import seed_complaints
+from tickets.demo_surveys import seed_surveys
 from tickets.models import PriceItem, Repair, RepairCategory
 from tickets.services import repairs as services
 
@@ -75,6 +76,7 @@ def seed(estate) -> None:
         technicians.append(user)
     if Repair.objects.filter(estate=estate).exists():
         seed_complaints(estate)
+        seed_surveys(estate)
         return
     rng = random.Random(7)
     frontdesk = User.objects.filter(username="frontdesk").first()
@@ -131,3 +133,4 @@ def seed(estate) -> None:
                         at=min(t + dt.timedelta(hours=1), now),
                     )
     seed_complaints(estate)
+    seed_surveys(estate)

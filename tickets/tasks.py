@@ -4,6 +4,7 @@ from celery import shared_task
 
 from tickets.reports.filing import file_due_reports
 from tickets.services.complaints import complaints_auto_upgrade
+from tickets.services.routine import do_notify_daily_tally, do_plan_repair_followups
 
 
 @shared_task(
@@ -24,3 +25,23 @@ def complaint_reports() -> int:
     """File each estate's monthly complaint summary once its report day has come (idempotent per
     estate and month: a unique row)."""
     return file_due_reports()
+
+
+@shared_task(
+    name="tickets.repair_followups",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def plan_repair_followups() -> int:
+    """Daily: repairs completed one to two months ago get their follow-up call, once per repair
+    (a unique constraint)."""
+    return do_plan_repair_followups()
+
+
+@shared_task(
+    name="tickets.callback_tally", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def callback_tally() -> int:
+    """Hourly: from 16:00 the supervisors get the day's callback tally, once a day per estate."""
+    return do_notify_daily_tally()

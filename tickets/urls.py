@@ -1,6 +1,16 @@
 from django.urls import path
 
-from tickets.views import callbacks, complaints, lists, photos, repairs, reports
+from tickets.views import (
+    callbacks,
+    complaints,
+    lists,
+    photos,
+    repairs,
+    reports,
+    routine,
+    survey_public,
+    surveys,
+)
 
 app_name = "tickets"
 urlpatterns = [
@@ -36,4 +46,21 @@ urlpatterns = [
         callbacks.second_handling_done,
         name="second-handling-done",
     ),
+    # Satisfaction surveys and residents' forums
+    path("surveys/", surveys.survey_list, name="survey-list"),
+    path("surveys/new/", surveys.survey_new, name="survey-new"),
+    path("surveys/forums/new/", surveys.forum_new, name="forum-new"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey-detail"),
+    path("surveys/<int:pk>/results/", surveys.survey_results, name="survey-results"),
+    path("surveys/<int:pk>/open-letter/", surveys.survey_letter, name="survey-letter"),
+    path("surveys/<int:pk>/<slug:action>/", surveys.survey_action, name="survey-action"),
+    path("survey/<str:token>/", survey_public.survey_public, name="survey-public"),
+    # Routine callbacks (planned visits, follow-ups), the daily tally, key households
+    path("callbacks/routine/", routine.routine_overview, name="routine"),
+    path("callbacks/routine/generate/", routine.routine_generate, name="routine-generate"),
+    path("callbacks/routine/plan/", routine.routine_plan, name="routine-plan"),
+    path("callbacks/tally/", routine.routine_tally, name="routine-tally"),
+    path("key-households/", routine.key_households, name="key-households"),
+    path("key-households/add/", routine.key_household_add, name="key-household-add"),
+    path("key-households/remove/", routine.key_household_remove, name="key-household-remove"),
 ]

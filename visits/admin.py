@@ -2,7 +2,23 @@
 
 from django.contrib import admin
 
-from visits.models import Defect, Handover, Incident, LostItem, Notice, Visit
+from visits.models import (
+    CommonPatrol,
+    Defect,
+    GateVisitor,
+    Handover,
+    Incident,
+    Lease,
+    LostItem,
+    MoveOut,
+    Notice,
+    Parcel,
+    PatrolPlace,
+    RelayItem,
+    RentalListing,
+    TitleCertificate,
+    Visit,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,3 +67,59 @@ class IncidentAdmin(ReadOnlyAdmin):
 class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "estate", "kind", "status", "emergency", "created_at"]
     list_filter = ["estate", "kind", "status"]
+
+
+# Rentals, move-out, the gate and the lobby
+@admin.register(RentalListing)
+class RentalListingAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "status", "asking_rent", "registered_at"]
+    list_filter = ["estate", "status"]
+
+
+@admin.register(Lease)
+class LeaseAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "tenant", "starts_on", "ends_on"]
+    list_filter = ["estate"]
+
+
+@admin.register(MoveOut)
+class MoveOutAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "tenant", "status", "moved_out_on"]
+    list_filter = ["estate", "status"]
+
+
+@admin.register(GateVisitor)
+class GateVisitorAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "host_name", "arrived_at", "left_at"]
+    list_filter = ["estate"]
+
+
+@admin.register(Parcel)
+class ParcelAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "for_name", "status", "logged_at"]
+    list_filter = ["estate", "status"]
+
+
+# Information relay, common-area patrols, title certificates
+@admin.register(RelayItem)
+class RelayItemAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "department", "head", "status", "created_at"]
+    list_filter = ["estate", "status", "department"]
+
+
+@admin.register(PatrolPlace)
+class PatrolPlaceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "estate", "order", "active"]
+    list_filter = ["estate", "active"]
+
+
+@admin.register(CommonPatrol)
+class CommonPatrolAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "due_at", "done_at", "done_by"]
+    list_filter = ["estate", "slot"]
+
+
+@admin.register(TitleCertificate)
+class TitleCertificateAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "estate", "stage", "listed_on", "issued_on", "handed_on"]
+    list_filter = ["estate", "stage"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from propserv.deadlines import DeadlinePolicy
+from propserv.deadlines import DeadlinePolicy, Ladder
 from propserv.roles import Role
 from visits import rules
 
@@ -57,3 +61,37 @@ class EmergencyNoticePolicy(DeadlinePolicy):
 
 # Registered in the app's AppConfig.ready (propserv.registry).
 POLICIES = [AnswerPolicy, HandoverAckPolicy, DefectSendPolicy, EmergencyNoticePolicy]
+
+
+# --- common-area patrols (visits.services.patrols) -------------------------------------------
+COMMON_PATROL = "visits.common_patrol"  # a morning or afternoon round recorded in time
+
+
+class CommonPatrolPolicy(DeadlinePolicy):
+    """A round not recorded by `common_patrol_morning_by` / `common_patrol_afternoon_by`: no
+    warning; the supervisor hears of it once (level 1 is the top)."""
+
+    kind = COMMON_PATROL
+    label = _("Common-area patrol")
+    warning_roles = ()
+    escalation_roles = {1: (Role.SUPERVISOR,)}
+
+    def ladder(self, estate_settings):
+        return Ladder(warn_percent=0, step=dt.timedelta(hours=1), top_level=1)
+
+    def message(self, deadline, level: int) -> tuple[str, str]:
+        patrol = deadline.subject
+        if patrol is None:
+            return super().message(deadline, level)
+        what = {
+            "slot": patrol.get_slot_display(),
+            "day": patrol.day.isoformat(),
+            "due": timezone.localtime(patrol.due_at).strftime("%H:%M"),
+        }
+        return (
+            _t("Common-area patrol missed: %(slot)s of %(day)s") % what,
+            _t("The %(slot)s of %(day)s was not recorded by %(due)s.") % what,
+        )
+
+
+POLICIES.append(CommonPatrolPolicy)

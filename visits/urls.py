@@ -1,7 +1,20 @@
 from django.urls import path
 
 from visits.public import views as public
-from visits.views import defects, handover, lookup, notices, qr, reception, registers
+from visits.views import (
+    defects,
+    gate,
+    handover,
+    lookup,
+    notices,
+    patrols,
+    qr,
+    reception,
+    registers,
+    relay,
+    rentals,
+    titles,
+)
 
 app_name = "visits"
 urlpatterns = [
@@ -30,6 +43,40 @@ urlpatterns = [
     path("visits/notices/<int:pk>/", notices.notice_detail, name="notice"),
     path("visits/qr/", qr.qr_buildings, name="qr-buildings"),
     path("visits/qr/<int:pk>/", qr.qr_sheet, name="qr-sheet"),
+    # Information relay, common-area patrols, title certificates
+    path("visits/relay/", relay.relay_list, name="relay"),
+    path("visits/relay/<int:pk>/", relay.relay_item, name="relay-item"),
+    path("visits/relay/<int:pk>/<slug:name>/", relay.relay_action, name="relay-action"),
+    path("visits/department-heads/", relay.department_heads, name="department-heads"),
+    path("visits/patrols/", patrols.patrols, name="patrols"),
+    path("visits/patrols/<int:pk>/", patrols.patrol_detail, name="patrol"),
+    path("visits/patrols/places/", patrols.patrol_places, name="patrol-places"),
+    path(
+        "visits/patrols/places/<int:pk>/retire/",
+        patrols.patrol_place_retire,
+        name="patrol-place-retire",
+    ),
+    path("visits/titles/", titles.titles, name="titles"),
+    path("visits/titles/<int:pk>/", titles.title_detail, name="title"),
+    path("visits/titles/<int:pk>/<slug:name>/", titles.title_action, name="title-action"),
+    # Rentals, move-out, the gate and the lobby
+    path("visits/rentals/", rentals.rentals, name="rentals"),
+    path("visits/rentals/units/<int:pk>/", rentals.listing_detail, name="rental-listing"),
+    path(
+        "visits/rentals/units/<int:pk>/attorney/",
+        rentals.listing_attorney,
+        name="rental-attorney",
+    ),
+    path("visits/rentals/seekers/<int:pk>/", rentals.seeker_detail, name="rental-seeker"),
+    path("visits/rentals/<int:pk>/<slug:name>/", rentals.rental_action, name="rental-action"),
+    path("visits/rentals/leases/<int:pk>/", rentals.lease_detail, name="lease"),
+    path("visits/move-outs/", rentals.move_outs, name="move-outs"),
+    path("visits/move-outs/<int:pk>/", rentals.move_out_detail, name="move-out"),
+    path("visits/gate/", gate.visitors, name="gate"),
+    path("visits/gate/<int:pk>/leave/", gate.visitor_leave, name="gate-leave"),
+    path("visits/directory/", gate.directory, name="directory"),
+    path("visits/parcels/", gate.parcels, name="parcels"),
+    path("visits/parcels/<int:pk>/<slug:name>/", gate.parcel_action, name="parcel-action"),
     # Residents: no login
     path("report/", public.choose_estate, name="report-choose"),
     path("report/<slug:code>/", public.report, name="report"),

@@ -82,6 +82,34 @@ def charge_add(*, unit, item: ChargeItem, amount, actor, description: str = "", 
         return _create(unit, item, amount, on, description=(description or "").strip()[:200])
 
 
+def rate_on(item: ChargeItem, unit, on: dt.date):
+    """The item's published rate for this unit on `on` (a building's own rate first), or None."""
+    found = (
+        Tariff.objects.filter(item=item, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .filter(Q(building__isnull=True) | Q(building_id=unit.building_id))
+        .order_by("building_id", "-valid_from")
+        .first()
+    )
+    return found.rate if found is not None else None
+
+
+def charge_at_rate(*, unit, item: ChargeItem, on: dt.date, description: str = "") -> Charge | None:
+    """A one-off item billed at its published rate when the event it belongs to happens (a unit
+    accepted at its move-in). The amount is the tariff's, never the actor's, so whoever may
+    complete that event bills it — as completing a paid repair bills the repair; the caller
+    checks its actor and holds the event's lock so the charge is made once. None without a
+    rate on `on` (nothing to bill)."""
+    if item.estate_id != unit.estate_id or item.kind != ChargeItem.Kind.ONE_OFF:
+        raise ValidationError({"item": _("Choose a one-off item of this estate.")})
+    rate = rate_on(item, unit, on)
+    if not rate:
+        return None
+    with transaction.atomic():
+        lock_account(unit)
+        return _create(unit, item, rules.check_amount(rate), on, description=description[:200])
+
+
 def _create(unit, item, amount, on, **fields) -> Charge:
     charge = Charge.objects.create(
         estate_id=unit.estate_id,

@@ -1,7 +1,6 @@
 """The unit hand-over record: the key cabinet issues move-in keys only once a unit's hand-over
 to its owner is recorded (docs/domain.md, "Hand-over and move-in"; the gate is registered in
-apps.py). The hand-over module (inspection with the owner, defects, acceptance) grows around it
-later.
+apps.py). The move-in flow (models/movein.py) records it when the owner accepts the unit.
 """
 
 from __future__ import annotations
@@ -34,6 +33,17 @@ class UnitHandover(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Recorded by the move-in flow: the owner's accepted appointment, and the reason given when
+    # the unit was accepted although a blocking problem was still open.
+    appointment = models.OneToOneField(
+        "inspections.MoveInAppointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handover",
+        verbose_name=_("move-in appointment"),
+    )
+    override_reason = models.TextField(_("accepted despite blocking problems because"), blank=True)
 
     objects = UnitHandoverQuerySet.as_manager()
 

@@ -8,8 +8,27 @@ from inspections.services.actions import allowed_actions
 from inspections.services.complaints import complaint_link
 from inspections.services.completion import acceptance_record, acceptance_request
 from inspections.services.handover import unit_handover_record, unit_move_in_gate
+from inspections.services.milestones import milestone_done, milestone_set
+from inspections.services.movein import (
+    appointment_accept,
+    appointment_arrive,
+    appointment_book,
+    appointment_refuse,
+    batch_add,
+    plan_create,
+    prep_tick,
+    welcome_visit_record,
+)
 from inspections.services.passes import pass_confiscate, pass_issue, pass_revoke, pass_state
 from inspections.services.patrols import patrol_record, patrols_schedule
+from inspections.services.predelivery import (
+    NewProblem,
+    defect_type_add,
+    problem_fix,
+    problem_recheck,
+    problems_add,
+    round_open,
+)
 from inspections.services.rectifications import notice_issue, notice_reinspect
 from inspections.services.releases import release_issue, release_state, release_use
 from inspections.services.renovations import (
@@ -20,6 +39,22 @@ from inspections.services.renovations import (
 )
 
 __all__ = [
+    "NewProblem",
+    "appointment_accept",
+    "appointment_arrive",
+    "appointment_book",
+    "appointment_refuse",
+    "batch_add",
+    "defect_type_add",
+    "milestone_done",
+    "milestone_set",
+    "plan_create",
+    "prep_tick",
+    "problem_fix",
+    "problem_recheck",
+    "problems_add",
+    "round_open",
+    "welcome_visit_record",
     "acceptance_record",
     "acceptance_request",
     "notice_issue",

@@ -15,6 +15,7 @@ from keys.models import VacantInspection
 from keys.selectors import vacant_units_with_keys
 from keys.services.common import NOT_ALLOWED
 from propserv.access import check_actor
+from propserv.registry import registry
 from propserv.roles import KEY_VACANT_INSPECTORS
 from propserv.workdays import WorkCalendar
 
@@ -96,6 +97,11 @@ def vacant_inspection_record(
             "referred_to",
         ]
     )
+    if problem:
+        # Higher apps follow the problem (visits: an information-relay item to the department
+        # head), inside this transaction (propserv.registry hooks).
+        for hook in registry.hooks_for("vacant.problem_found"):
+            hook(inspection=inspection, actor=actor, at=at)
     return inspection
 
 

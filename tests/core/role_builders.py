@@ -107,6 +107,31 @@ def dissatisfied_callback(ctx) -> int:
     return pk
 
 
+# routine callbacks and the register of key households (tickets)
+
+
+def routine_generate(ctx) -> tuple[str, dict]:
+    return V + "routine-callbacks/generate/", {"estate": ctx.estate.code, "kind": "admin_visit"}
+
+
+def routine_plan(ctx) -> tuple[str, dict]:
+    body = {"estate": ctx.estate.code, "kind": "emergency", "unit": ctx.unit.code, "topic": "抢修"}
+    return V + "routine-callbacks/", body
+
+
+def key_household_body(ctx) -> dict:
+    return {"estate": ctx.estate.code, "unit": ctx.unit.code, "reason": "空巢老人"}
+
+
+def key_household_add(ctx) -> tuple[str, dict]:
+    return V + "key-households/", key_household_body(ctx)
+
+
+def key_household_remove(ctx) -> tuple[str, dict]:
+    pk = ctx.run(V + "key-households/", key_household_body(ctx))["id"]
+    return V + "key-households/remove/", {"id": pk, "reason": "已搬离"}
+
+
 # --- visits -------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ not from the code; each row names how to build a valid request (tests/core/role_
 from __future__ import annotations
 
 from propserv.roles import Role
+from tests.core import role_builders_more as m
 from tests.core.role_builders import (
     V,
     apply_body,
@@ -15,6 +16,8 @@ from tests.core.role_builders import (
     complaint_callback,
     date,
     dissatisfied_callback,
+    key_household_add,
+    key_household_remove,
     later,
     lend_body,
     loan,
@@ -32,6 +35,8 @@ from tests.core.role_builders import (
     repair_body,
     repair_callback,
     resolved_visit,
+    routine_generate,
+    routine_plan,
     visit,
     worker_pass,
 )
@@ -47,6 +52,12 @@ LEADS = frozenset({R.SUPERVISOR, R.PROJECT_MANAGER})
 CALLERS = frozenset({R.AREA_ADMIN, R.SUPERVISOR, R.PROJECT_MANAGER})
 # the patrol guard and the cabinet keepers inspect units and patrol renovations
 INSPECTORS = frozenset({R.PATROL, R.AREA_ADMIN, R.SUPERVISOR})
+# staff who inspect units before hand-over and do their own daily self-check: all but finance
+STAFF = OFFICE | {R.PATROL, R.TECHNICIAN}
+# the gate: the desk and the guard on duty there
+GATE = DESK | {R.PATROL}
+# one-off charges from the price list (an agency fee): finance and the project manager
+CHARGERS = frozenset({R.FINANCE, R.PROJECT_MANAGER})
 
 # --- the table ----------------------------------------------------------------------------------
 # (path, allowed roles, build(ctx) -> (url, body)). A role not in the set must be refused.
@@ -191,6 +202,13 @@ TABLE = {
         CALLERS,
         lambda c: (f"{V}callbacks/{complaint_callback(c)}/complete/", {"satisfaction": 5}),
     ),
+    # routine callbacks: the callers plan the period's household visits; the desk plans
+    # paid-service and emergency callbacks and keeps the register of key households, which the
+    # callers take households off
+    P + V + "routine-callbacks/generate/": (CALLERS, routine_generate),
+    P + V + "routine-callbacks/": (DESK, routine_plan),
+    P + V + "key-households/": (DESK, key_household_add),
+    P + V + "key-households/remove/": (CALLERS, key_household_remove),
     # reception: the desk logs every contact and works it to the callback
     P + V + "visits/": (
         DESK,
@@ -367,6 +385,76 @@ TABLE = {
             {"items": checklist(c)},
         ),
     ),
+    # hand-over (docs/domain.md "Hand-over and move-in"): staff inspect units and enter, fix and
+    # re-check problems on a phone; the desk books, receives and records the owner's decision and
+    # makes the welcome visit
+    P + V + "handover/problems/": (STAFF, m.problems_add),
+    P + V + "handover/problems/{id}/fix/": (STAFF, m.problem_fix),
+    P + V + "handover/problems/{id}/recheck/": (STAFF, m.problem_recheck),
+    P + V + "handover/appointments/": (DESK, m.appointment_book),
+    P + V + "handover/appointments/{id}/arrive/": (DESK, m.appointment_arrive),
+    P + V + "handover/appointments/{id}/accept/": (DESK, m.appointment_accept),
+    P + V + "handover/appointments/{id}/refuse/": (DESK, m.appointment_refuse),
+    P + V + "handover/appointments/{id}/welcome-visit/": (DESK, m.welcome_visit),
+    # quality checks: the quality department and the project manager keep the checklists; the
+    # staff do their own daily self-check, the office head and supervisors the daily and night
+    # checks, the quality department the scored monthly check and verifies each closure; the
+    # office (supervisor, project manager) records a defect's cause and fix or sends it up; the
+    # office closes a non-conformity and logs a weather warning
+    P + V + "quality/templates/": (frozenset({R.QUALITY, R.PROJECT_MANAGER}), m.quality_template),
+    P + V + "quality/checks/ [daily self-check]": (STAFF, m.quality_check("self")),
+    P + V + "quality/checks/ [supervisor's daily check]": (
+        frozenset({R.SUPERVISOR, R.PROJECT_MANAGER, R.QUALITY}),
+        m.quality_check("supervisor"),
+    ),
+    P + V + "quality/checks/ [night spot check]": (
+        frozenset({R.SUPERVISOR, R.PROJECT_MANAGER, R.QUALITY}),
+        m.quality_check("night"),
+    ),
+    P + V + "quality/checks/ [monthly scored check]": (
+        frozenset({R.QUALITY}),
+        m.quality_check("monthly"),
+    ),
+    P + V + "quality/defects/{id}/fix/": (LEADS, m.defect_fix),
+    P + V + "quality/defects/{id}/transfer/": (LEADS, m.defect_transfer),
+    P + V + "quality/defects/{id}/verify/": (frozenset({R.QUALITY}), m.defect_verify),
+    P + V + "quality/nonconformities/{id}/close/": (OFFICE, m.nonconformity_close),
+    P + V + "quality/warnings/": (OFFICE, m.weather_warning),
+    # rentals and move-out: the desk registers owners and seekers, matches, books viewings and
+    # files the lease; the agency fee is charged like any one-off item; the desk works the tenant's
+    # move-out checklist
+    P + V + "rental-listings/": (DESK, m.listing_register),
+    P + V + "rental-listings/{id}/withdraw/": (DESK, m.listing_withdraw),
+    P + V + "rental-seekers/": (DESK, m.seeker_register),
+    P + V + "rental-matches/": (DESK, m.match_propose),
+    P + V + "rental-matches/{id}/book/": (DESK, m.match_book),
+    P + V + "rental-matches/{id}/viewed/": (DESK, m.match_viewed),
+    P + V + "rental-matches/{id}/decline/": (DESK, m.match_decline),
+    P + V + "leases/": (DESK, m.lease_file),
+    P + V + "leases/{id}/charge/": (CHARGERS, m.lease_charge),
+    P + V + "move-outs/": (DESK, m.move_out_start),
+    P + V + "move-outs/{id}/keys/": (DESK, m.move_out_keys),
+    P + V + "move-outs/{id}/inspect/": (DESK, m.move_out_inspect),
+    P + V + "move-outs/{id}/complete/": (DESK, m.move_out_complete),
+    # the gate: visitors and parcels are registered by the desk or the guard at the gate
+    P + V + "gate-visitors/": (GATE, m.visitor_register),
+    P + V + "gate-visitors/{id}/leave/": (GATE, m.visitor_leave),
+    P + V + "parcels/": (GATE, m.parcel_log),
+    P + V + "parcels/{id}/forward/": (GATE, m.parcel_forward),
+    P + V + "parcels/{id}/collect/": (GATE, m.parcel_collect),
+    # information relay: the desk logs, routes, checks and calls back; the department head (the
+    # demo's engineering head is the technician) or the desk reports the expected date and done
+    P + V + "relay-items/": (DESK, m.relay_report),
+    P + V + "relay-items/{id}/route/": (DESK, m.relay_route),
+    P + V + "relay-items/{id}/expected/": (DESK | {R.TECHNICIAN}, m.relay_expected),
+    P + V + "relay-items/{id}/done/": (DESK | {R.TECHNICIAN}, m.relay_done),
+    P + V + "relay-items/{id}/check/": (DESK, m.relay_check),
+    P + V + "relay-items/{id}/callback/": (DESK, m.relay_callback),
+    # common-area rounds: the administrators (and the supervisors and project manager above them)
+    P + V + "common-patrols/": (CALLERS, m.common_patrol),
+    # title certificates: the desk follows each stage and tells the owner
+    P + V + "title-certificates/{id}/advance/": (DESK, m.title_advance),
+    P + V + "title-certificates/{id}/notified/": (DESK, m.title_notified),
     # notifications are each user's own: everyone may mark theirs read
     P + V + "notifications/read-all/": (ALL, lambda c: (V + "notifications/read-all/", {})),
     # the working-day calendar is kept by administrators, none of the nine roles

@@ -27,19 +27,20 @@ from rest_framework.test import APIClient
 from fees.models import Payment
 from fees.services import arrears, cashdesk
 from inspections.models import Renovation
-from inspections.services import releases, renovations
+from inspections.services import quality_night, releases, renovations
 from keys.models import Key
 from keys.services import lock_changes, vacant
 from propserv.models import Building, Estate, Notification, StaffProfile, Unit
 from propserv.roles import Role
 from tests.factories import EstateFactory, make_staff
+from visits.models import OfficeTenant
 from visits.services import handover, registers
 
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = ("propserv", "tickets", "visits", "keys", "fees", "inspections")
 # Pages for residents without a login (tests/visits cover their own abuse cases).
-PUBLIC_PAGES = {"visits:report", "visits:track", "visits:track-rate"}
+PUBLIC_PAGES = {"visits:report", "visits:track", "visits:track-rate", "tickets:survey-public"}
 PUBLIC_LOOKUPS = {"visits:report-choose", "visits:track-lookup"}
 # Anonymous API calls that are meant to work without a token.
 PUBLIC_API = {("/api/v1/auth/token/", "post")}
@@ -88,6 +89,7 @@ WEB_MODELS = {
     "tickets/complaints/": "tickets.Complaint",
     "tickets/callbacks/": "tickets.Callback",
     "tickets/second-handlings/": "tickets.SecondHandling",
+    "tickets/surveys/": "tickets.Survey",
     "visits/": "visits.Visit",
     "visits/handovers/": "visits.Handover",
     "visits/defects/": "visits.Defect",
@@ -95,6 +97,17 @@ WEB_MODELS = {
     "visits/incidents/": "visits.Incident",
     "visits/notices/": "visits.Notice",
     "visits/qr/": "propserv.Building",
+    "visits/rentals/": "visits.RentalMatch",  # a match's buttons; withdraw/propose name others
+    "visits/rentals/units/": "visits.RentalListing",
+    "visits/rentals/seekers/": "visits.RentalSeeker",
+    "visits/rentals/leases/": "visits.Lease",
+    "visits/move-outs/": "visits.MoveOut",
+    "visits/gate/": "visits.GateVisitor",
+    "visits/parcels/": "visits.Parcel",
+    "visits/relay/": "visits.RelayItem",
+    "visits/patrols/": "visits.CommonPatrol",
+    "visits/patrols/places/": "visits.PatrolPlace",
+    "visits/titles/": "visits.TitleCertificate",
     "keys/": "keys.Key",
     "keys/units/": "propserv.Unit",
     "keys/receipts/": "keys.KeyReceipt",
@@ -114,6 +127,16 @@ WEB_MODELS = {
     "inspections/passes/": "inspections.WorkerPass",
     "inspections/notices/": "inspections.Rectification",
     "inspections/releases/": "inspections.GoodsRelease",
+    "inspections/handover/problems/": "inspections.Problem",
+    "inspections/handover/movein/": "inspections.MoveInAppointment",
+    "inspections/handover/movein/plans/": "inspections.MoveInPlan",
+    "inspections/handover/movein/batches/": "inspections.MoveInBatch",
+    "inspections/handover/movein/prep/": "inspections.PrepItem",
+    "inspections/handover/milestones/": "inspections.Milestone",
+    "inspections/quality/templates/": "inspections.QualityTemplate",
+    "inspections/quality/checks/": "inspections.QualityCheck",
+    "inspections/quality/defects/": "inspections.Defect",
+    "inspections/quality/nonconformities/": "inspections.NonConformity",
     "dashboard/report/": "propserv.Estate",
 }
 SECOND_ID_MODELS = {
@@ -247,6 +270,19 @@ def fill_the_gaps(estate) -> None:
         actor=user["finance"],
     )
     arrears.notice_prepare(estate=estate, actor=user["finance"])
+    quality_night.weather_warning_record(
+        estate=estate, kind="rainstorm", level="黄色", starts_at=now, actor=user["supervisor"]
+    )
+    # The demo estate is residential: its service refuses a tenant directory (only commercial
+    # estates keep one), so the one row the lobby's routes need is written directly.
+    OfficeTenant.objects.create(
+        estate=estate,
+        company="恒信会计师事务所",
+        floor=unit.floor or 1,
+        unit=unit,
+        added_at=now,
+        added_by=user["frontdesk"],
+    )
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ class CallbackFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Callback.Status.choices)
     estate = django_filters.CharFilter(field_name="estate__code")
     kind = django_filters.ChoiceFilter(
-        choices=[("repair", "repair"), ("complaint", "complaint")], method="filter_kind"
+        choices=[("repair", "repair"), ("complaint", "complaint")]
+        + [(k, k) for k in Callback.Kind.values if k != Callback.Kind.PROBLEM],
+        method="filter_kind",
     )
     mine = django_filters.BooleanFilter(method="filter_mine")
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
@@ -39,7 +41,9 @@ class CallbackFilter(django_filters.FilterSet):
         fields = []
 
     def filter_kind(self, queryset, name, value):
-        return queryset.filter(**{f"{value}__isnull": False})
+        if value in ("repair", "complaint"):
+            return queryset.filter(**{f"{value}__isnull": False})
+        return queryset.filter(kind=value)
 
     def filter_mine(self, queryset, name, value):
         mine = Q(assigned_to=self.request.user) | Q(second_caller=self.request.user)
@@ -56,6 +60,8 @@ class CallbackViewSet(
         "estate",
         "repair__reporter",
         "complaint__complainant",
+        "unit",
+        "contact",
         "assigned_to",
         "second_caller",
         "completed_by",

@@ -41,6 +41,7 @@ SELECT
     count(*) FILTER (WHERE c.status = 'done' AND c.satisfaction >= {SATISFIED_FROM}) AS satisfied
 FROM tickets_callback c
 WHERE c.estate_id = ANY(%(estates)s) AND c.due_at >= %(prev_start)s AND c.due_at < %(end)s
+  AND c.kind = 'problem'  -- routine callbacks have their own card (tickets.kpis.routine)
 GROUP BY 1
 """  # noqa: S608  # nosec B608 — only module constants are formatted in; values are parameters
 

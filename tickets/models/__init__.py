@@ -19,8 +19,21 @@ from tickets.models.repairs import (
     new_tracking_code,
     repair_photo_path,
 )
+from tickets.models.routine import AdministratorArea, KeyHousehold
+from tickets.models.surveys import (
+    ResidentsForum,
+    ServiceLine,
+    Survey,
+    SurveyAnswer,
+    SurveyHousehold,
+    SurveyLetter,
+    SurveyQuestion,
+    SurveyTemplate,
+)
 
 __all__ = [
+    "AdministratorArea",
+    "KeyHousehold",
     "Callback",
     "CallbackAttempt",
     "Channel",
@@ -35,7 +48,15 @@ __all__ = [
     "RepairChargeLine",
     "RepairEvent",
     "RepairPhoto",
+    "ResidentsForum",
     "SecondHandling",
+    "ServiceLine",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyHousehold",
+    "SurveyLetter",
+    "SurveyQuestion",
+    "SurveyTemplate",
     "new_tracking_code",
     "repair_photo_path",
 ]

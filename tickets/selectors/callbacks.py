@@ -42,8 +42,8 @@ def rows(callbacks, estate, now, viewer) -> list[dict]:
     }
     out = []
     for cb in callbacks:
-        ticket = cb.ticket
-        deadline = deadlines.get((kinds[cb.kind].pk, ticket.pk))
+        ticket = cb.ticket  # None for a routine callback: no ticket, no clock but its due time
+        deadline = deadlines.get((kinds[cb.ticket_kind].pk, ticket.pk)) if ticket else None
         due_at = deadline.due_at if deadline else cb.due_at
         out.append(
             {
@@ -54,7 +54,9 @@ def rows(callbacks, estate, now, viewer) -> list[dict]:
                 "advice": cb.call_advice(now, due_at=due_at, settings_row=settings_row),
                 "resident": cb.resident,
                 "phone": phone_for(viewer, cb.phone),
-                "repeat_count": repeats.get((ticket.unit_id, ticket.category_id), 0)
+                "repeat_count": 0
+                if ticket is None
+                else repeats.get((ticket.unit_id, ticket.category_id), 0)
                 if cb.repair_id
                 else (ticket.repeat_count if ticket.repeat_flagged else 0),
             }
@@ -76,6 +78,8 @@ def queue_rows(user, estate, now, *, mine: bool = False) -> list[dict]:
             "repair__reporter",
             "complaint__unit",
             "complaint__complainant",
+            "unit",
+            "contact",
             "assigned_to",
             "second_caller",
         )

@@ -231,6 +231,8 @@ def callback_list(user, filters: dict, now: dt.datetime):
         "repair__unit",
         "repair__category",
         "complaint__unit",
+        "unit",
+        "contact",
         "assigned_to",
         "completed_by",
     )

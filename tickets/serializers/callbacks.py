@@ -42,9 +42,11 @@ class SecondHandlingSerializer(serializers.ModelSerializer):
 
 class CallbackQueueSerializer(serializers.ModelSerializer):
     estate = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kind = serializers.CharField(read_only=True)
+    # repair / complaint for a problem callback, else the routine kind (admin_visit …)
+    kind = serializers.CharField(source="ticket_kind", read_only=True)
     ticket = serializers.SerializerMethodField()
     ticket_id = serializers.SerializerMethodField()
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     resident_name = serializers.CharField(read_only=True)
     phone = serializers.SerializerMethodField()
     phone_invalid = serializers.SerializerMethodField()
@@ -63,6 +65,9 @@ class CallbackQueueSerializer(serializers.ModelSerializer):
             "kind",
             "ticket",
             "ticket_id",
+            "unit",
+            "period_start",
+            "topic",
             "status",
             "due_at",
             "call_advice",
@@ -80,11 +85,11 @@ class CallbackQueueSerializer(serializers.ModelSerializer):
             "second_handling",
         ]
 
-    def get_ticket(self, obj) -> str:
-        return obj.ticket.number
+    def get_ticket(self, obj) -> str | None:
+        return obj.ticket.number if obj.ticket else None
 
-    def get_ticket_id(self, obj) -> int:
-        return obj.ticket.pk
+    def get_ticket_id(self, obj) -> int | None:
+        return obj.ticket.pk if obj.ticket else None
 
     def get_phone(self, obj) -> str:
         return viewer_phone(self.context, obj.phone)

@@ -52,7 +52,10 @@ def names(*users) -> list[str]:
 
 
 def ticket_event(callback: Callback, *, action: str, actor, at, note: str = "", data=None):
-    """The callback's steps also go on the repair's or complaint's own timeline."""
+    """The callback's steps also go on the repair's or complaint's own timeline (a routine
+    callback has none: its attempts are its record)."""
+    if callback.is_routine:
+        return
     if callback.repair_id:
         RepairEvent.record(callback.repair, action=action, actor=actor, at=at, note=note, data=data)
     else:
@@ -240,7 +243,7 @@ def callback_assign(
     )
     notify(
         [assigned_to, *([second_caller] if second_caller else [])],
-        title=_("Callback for you: %(what)s") % {"what": str(callback.ticket)},
+        title=_("Callback for you: %(what)s") % {"what": callback.subject},
         url=callback.get_absolute_url(),
         estate=callback.estate,
         dedupe_key=f"callback:{callback.pk}:assigned:{assigned_to.pk}:{at.isoformat()}",
@@ -302,12 +305,10 @@ def _flag_wrong_number(callback: Callback) -> list[int]:
     ids = set()
     if callback.resident is not None:
         ids.add(callback.resident.pk)
-    ticket = callback.ticket
-    if phone and ticket.unit_id:
+    unit_id = callback.unit_id if callback.is_routine else callback.ticket.unit_id
+    if phone and unit_id:
         ids |= set(
-            Resident.objects.filter(unit_id=ticket.unit_id, phone=phone).values_list(
-                "pk", flat=True
-            )
+            Resident.objects.filter(unit_id=unit_id, phone=phone).values_list("pk", flat=True)
         )
     flagged = []
     for resident in Resident.objects.filter(pk__in=ids).select_for_update().order_by("pk"):

@@ -15,6 +15,7 @@ from tickets.models import Callback
 from tickets.services.callbacks import check_satisfaction
 from tickets.services.complaints import complaint_record_callback
 from tickets.services.repairs import repair_record_callback
+from tickets.services.routine import routine_complete
 
 
 @transaction.atomic
@@ -29,9 +30,10 @@ def callback_complete(
     at=None,
 ) -> Callback:
     """The resident reached and asked: satisfaction 1–5, comment, confirmation. Satisfied closes
-    the ticket; dissatisfied (≤ 2) reopens it and opens a second handling."""
+    the ticket; dissatisfied (≤ 2) reopens it and opens a second handling. A routine callback
+    (no ticket) is recorded by `tickets.services.routine`."""
     satisfaction = check_satisfaction(satisfaction)
-    found = Callback.objects.only("repair_id", "complaint_id", "status").get(pk=callback_id)
+    found = Callback.objects.only("kind", "repair_id", "complaint_id", "status").get(pk=callback_id)
     if found.status == Callback.Status.DONE:
         return found  # a double submit
     if found.status != Callback.Status.PENDING:
@@ -44,7 +46,9 @@ def callback_complete(
         "channel": channel,
         "at": at,
     }
-    if found.repair_id:
+    if found.is_routine:
+        routine_complete(callback_id=found.pk, **kwargs)
+    elif found.repair_id:
         repair_record_callback(repair_id=found.repair_id, reached=True, **kwargs)
     else:
         complaint_record_callback(complaint_id=found.complaint_id, **kwargs)

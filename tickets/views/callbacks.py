@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propserv.phones import phone_for
+from propserv.roles import OFFICE, has_role
 from propserv.web import attempt, current_estate, form_errors_to_messages, safe_next
 from tickets.forms import callbacks as cbf
 from tickets.models import Callback, SecondHandling
@@ -40,6 +41,7 @@ def callback_queue(request):
             "settings_row": estate.service_settings if estate else None,
             "second_handlings": selectors.open_second_handlings(request.user, estate),
             "second_form": cbf.SecondHandlingForm(),
+            "may_routine": has_role(request.user, OFFICE),
         },
     )
 
@@ -47,7 +49,15 @@ def callback_queue(request):
 def _detail(request, pk: int, *, bound=None, status: int = 200):
     callback = get_object_or_404(
         selectors.callbacks_for(request.user).select_related(
-            "estate", "repair", "complaint", "assigned_to", "second_caller", "completed_by"
+            "estate",
+            "repair",
+            "complaint",
+            "unit",
+            "contact",
+            "followup_repair",
+            "assigned_to",
+            "second_caller",
+            "completed_by",
         ),
         pk=pk,
     )
@@ -128,7 +138,11 @@ def callback_action(request, pk: int, action: str):
         return _detail(request, callback.pk, bound={action: form})
     if action == "complete":
         callback.refresh_from_db()
-        if callback.dissatisfied:
+        if callback.dissatisfied and callback.is_routine:
+            messages.warning(
+                request, _("Dissatisfied: the supervisors are told so that someone follows it up.")
+            )
+        elif callback.dissatisfied:
             messages.warning(
                 request,
                 _(
