@@ -14,12 +14,12 @@ class InspectionsConfig(AppConfig):
         # module; ready() is the documented place to import them.
         from inspections import (  # noqa: PLC0415
             demo,
-            demo_movein,
             kpis,
             selectors,
             services,
             sla,
         )
+        from inspections.demo import movein as demo_movein  # noqa: PLC0415
         from inspections.selectors import handover  # noqa: PLC0415
 
         registry.add_deadline_kinds(self.label, sla.KINDS)
@@ -84,7 +84,8 @@ class InspectionsConfig(AppConfig):
 
     def ready_quality(self) -> None:
         """Quality checks: the nav entry, the dashboard card, the demo checks."""
-        from inspections import demo_quality, kpis_quality  # noqa: PLC0415
+        from inspections.demo import quality as demo_quality  # noqa: PLC0415
+        from inspections.kpis import quality as kpis_quality  # noqa: PLC0415
 
         registry.add_nav(
             NavEntry(

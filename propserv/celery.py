@@ -92,3 +92,14 @@ def schedule_periodic_tasks(sender, **kwargs):
     )
     sender.add_periodic_task(600, sender.signature("tickets.upgrade_complaints"))  # 1-month upgrade
     sender.add_periodic_task(3600, sender.signature("tickets.complaint_reports"))  # month summary
+    # Routine callbacks: the period's household visits, repair-works follow-ups once each, and
+    # the afternoon tally to the supervisors (once a day per estate).
+    sender.add_periodic_task(
+        6 * 3600, sender.signature("tickets.routine_visits"), name="routine visits"
+    )
+    sender.add_periodic_task(
+        3600, sender.signature("tickets.repair_followups"), name="repair follow-ups"
+    )
+    sender.add_periodic_task(
+        3600, sender.signature("tickets.callback_tally"), name="callback tally"
+    )

@@ -238,6 +238,14 @@ SPECTACULAR_SETTINGS = {
         "VisitCategoryEnum": "visits.models.Visit.Category",
         "NoticeKindEnum": "visits.models.Notice.Kind",
         "NoticeCallOutcomeEnum": "visits.models.NoticeCall.Outcome",
+        # named once where another "kind" or "slot" field would clash; the departments (a
+        # complaint's, a quality defect's specialty, a transfer's) under one name
+        "QualityCheckKindEnum": "inspections.models.quality.CheckKind",
+        "WeatherWarningKindEnum": "inspections.models.quality.WeatherWarning.Kind",
+        "ParcelKindEnum": "visits.models.gate.Parcel.Kind",
+        "CommonPatrolSlotEnum": "visits.models.patrols.CommonPatrol.Slot",
+        "RenovationPatrolSlotEnum": "inspections.models.patrols.Patrol.Slot",
+        "DepartmentEnum": "propserv.models.departments.Department",
     },
     # Enum components, then the shared references (estate, unit, building) named once.
     "POSTPROCESSING_HOOKS": [
@@ -339,13 +347,3 @@ CELERY_WORKER_CONSUMER = "propserv.celery:PromptReconnectConsumer"
 CELERY_BEAT_SCHEDULER = "propserv.celery:PromptReconnectScheduler"
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 BROKER_RECONNECT_MAX_SECONDS = float(env("BROKER_RECONNECT_MAX_SECONDS", "2"))
-
-# The API's choice sets named once where another "kind" field would clash, and the departments
-# (a quality defect's specialty and its transfer's department) under one name.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "QualityCheckKindEnum": "inspections.models.quality.CheckKind",
-        "WeatherWarningKindEnum": "inspections.models.quality.WeatherWarning.Kind",
-        "DepartmentEnum": "propserv.models.departments.Department",
-    }
-)

@@ -4,7 +4,11 @@ from celery import shared_task
 
 from tickets.reports.filing import file_due_reports
 from tickets.services.complaints import complaints_auto_upgrade
-from tickets.services.routine import do_notify_daily_tally, do_plan_repair_followups
+from tickets.services.routine import (
+    do_notify_daily_tally,
+    do_plan_repair_followups,
+    do_plan_routine_visits,
+)
 
 
 @shared_task(
@@ -45,3 +49,12 @@ def plan_repair_followups() -> int:
 def callback_tally() -> int:
     """Hourly: from 16:00 the supervisors get the day's callback tally, once a day per estate."""
     return do_notify_daily_tally()
+
+
+@shared_task(
+    name="tickets.routine_visits", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def plan_routine_visits() -> int:
+    """Every few hours: the quarter's household visits and the office head's, planned once each
+    (a unique constraint per kind, unit and period)."""
+    return do_plan_routine_visits()

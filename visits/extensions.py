@@ -10,10 +10,13 @@ from django.utils.translation import pgettext_lazy
 
 from propserv.registry import LookupProvider, NavEntry, Panel, registry
 from propserv.roles import MANAGERS, OFFICE, PRAISE_READERS, RECEPTION_READERS
-from visits import demo, demo_front_desk, demo_relay, rules, selectors, sla
+from visits import demo, rules, selectors, sla
+from visits.demo import front_desk as demo_front_desk
+from visits.demo import relay as demo_relay
 from visits.selectors import relay as relay_selectors
 from visits.selectors import rentals as rental_selectors
 from visits.selectors import titles as title_selectors
+from visits.selectors import unit_problems
 from visits.services import first_contact, relay
 from visits.services.gate import GATE
 
@@ -84,6 +87,8 @@ def register() -> None:
     for policy in sla.POLICIES:
         registry.add_deadline_policy(policy())
     registry.add_demo_seeder("visits", demo.seed, order=5)  # the top layer seeds last
+    # After-sales defects join the unit's problem list of the hand-over (inspections).
+    registry.add_hook(unit_problems.UNIT_PROBLEMS, "visits.defects", unit_problems.after_sales_rows)
     register_relay_patrols_titles()
     register_front_desk_services()
 

@@ -90,7 +90,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
 class BookSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
-    owner = serializers.IntegerField()
+    owner = serializers.IntegerField(
+        help_text="A resident `id` (an owner of the unit): GET /api/v1/residents/?unit=<code>."
+    )
     batch = serializers.IntegerField(required=False, allow_null=True)
     day = serializers.DateField(required=False, allow_null=True)
     time = serializers.TimeField(required=False, allow_null=True)

@@ -33,7 +33,7 @@ class QualityTemplateItemSerializer(serializers.Serializer):
 
 
 class QualityTemplateInputSerializer(serializers.Serializer):
-    estate = serializers.CharField()
+    estate = serializers.CharField(help_text="An estate's `code`: GET /api/v1/estates/.")
     kind = serializers.ChoiceField(choices=CheckKind.choices)
     name = serializers.CharField()
     items = QualityTemplateItemSerializer(many=True)
@@ -123,9 +123,19 @@ class QualityCheckSerializer(serializers.ModelSerializer):
 class QualityFindingSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     specialty = serializers.ChoiceField(choices=Department.choices, default=Department.OTHER)
-    item = serializers.CharField(required=False, allow_blank=True, default="")
+    item = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A checklist item's `code` (i1, i2 …) of the template: "
+        "GET /api/v1/quality/templates/{id}/.",
+    )
     responsible = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, allow_null=True, default=None
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A staff member of the estate: an `id` from /api/v1/staff/.",
     )
     duty_failure = serializers.ChoiceField(
         choices=DutyFailure.choices, required=False, allow_blank=True, default=""
@@ -138,7 +148,9 @@ class QualityFindingSerializer(serializers.Serializer):
 
 
 class QualityCheckInputSerializer(serializers.Serializer):
-    template = serializers.IntegerField()
+    template = serializers.IntegerField(
+        help_text="A checklist template's `id`: GET /api/v1/quality/templates/."
+    )
     results = serializers.DictField()
     findings = QualityFindingSerializer(many=True, required=False, default=list)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -175,7 +187,7 @@ class WeatherWarningSerializer(serializers.ModelSerializer):
 
 
 class WeatherWarningInputSerializer(serializers.Serializer):
-    estate = serializers.CharField()
+    estate = serializers.CharField(help_text="An estate's `code`: GET /api/v1/estates/.")
     kind = serializers.ChoiceField(choices=WeatherWarning.Kind.choices)
     level = serializers.CharField(required=False, allow_blank=True, default="")
     starts_at = serializers.DateTimeField()

@@ -22,7 +22,6 @@ from tests.factories import make_staff
 from tests.inspections.conftest import login
 from tests.inspections.handover_helpers import DAY, taxonomy, units_with_owners
 from tests.inspections.helpers import at
-from visits import unit_problems
 from visits.models import Defect
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +149,6 @@ def test_the_phone_entry_form_saves_several_problems(client, estate, staff, site
 def test_the_unit_page_tells_the_story_with_after_sales_defects(client, estate, staff, site):
     homes, types = site
     unit, owner, _k = homes[0]
-    unit_problems.register()  # visits' one line in VisitsConfig.ready
     services.problems_add(
         estate=estate,
         rows=[services.NewProblem(unit, "客厅", types["墙面"], "minor", "开裂")],

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from inspections import demo_movein, services
+from inspections import services
+from inspections.demo import movein as demo_movein
 from inspections.models import MoveInAppointment, MoveInBatch, MoveInPlan, Problem
 from propserv.errors import NotAllowed
 from propserv.registry import registry

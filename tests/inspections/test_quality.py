@@ -10,7 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from inspections import demo_quality, tasks
+from inspections import tasks
+from inspections.demo import quality as demo_quality
 from inspections.models import (
     CheckKind,
     Defect,

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from inspections import kpis_quality
+from inspections.kpis import quality as kpis_quality
 from inspections.models import CheckKind, Defect, FaultTransfer, QualityCheck, WeatherWarning
 from inspections.services import quality
 from inspections.services.quality import Finding

@@ -467,3 +467,14 @@ def test_afternoon_tally_goes_to_the_supervisors_once_a_day(estate, staff, area_
     }
     assert note.title == expected
     assert note.url.endswith(f"?estate={estate.code}")
+
+
+def test_beat_plans_the_quarter_and_the_head_visits_once(estate, staff, area_setup):
+    day = timezone.localdate()
+    added = tasks.plan_routine_visits()
+    households = 6  # three lived-in units of building 1, the single unit, building 2's two
+    first, _last = services.quarter_of(day)
+    assert visits(estate, first).count() == households
+    head = Callback.objects.filter(estate=estate, kind="head_visit")
+    assert added == households + head.count() and head.count() >= households
+    assert tasks.plan_routine_visits() == 0  # the next run adds nothing

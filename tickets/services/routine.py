@@ -154,6 +154,18 @@ def do_generate_head_visits(estate: Estate, on: dt.date) -> int:
     return _plan_visits(estate, Callback.Kind.HEAD_VISIT, {head: units}, first, last)
 
 
+def do_plan_routine_visits(on: dt.date | None = None) -> int:
+    """Beat: the current quarter's administrators' visits and the office head's visits of every
+    estate, planned as the period begins (running it again adds nothing)."""
+    on = on or timezone.localdate()
+    added = 0
+    for estate in Estate.objects.order_by("pk"):
+        with transaction.atomic():
+            added += do_generate_quarter_visits(estate, on)
+            added += do_generate_head_visits(estate, on)
+    return added
+
+
 @transaction.atomic
 def routine_generate_visits(*, estate: Estate, kind: str, actor, on: dt.date | None = None) -> int:
     """Plan the period's household visits (administrators' quarter or the office head's year);

@@ -196,29 +196,29 @@ class MoveOutViewSet(_Base):
         )
         return self._respond(move_out, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.MoveOutSerializer)
+    @extend_schema(request=s.MoveOutNoteSerializer, responses=s.MoveOutSerializer)
     @action(detail=True, methods=["post"])
     def keys(self, request, pk=None):
-        data = _data(s.NoteSerializer, request).validated_data
+        data = _data(s.MoveOutNoteSerializer, request).validated_data
         obj = moveout.move_out_keys_returned(
             move_out_id=self.get_object().pk, actor=request.user, **data
         )
         return self._respond(obj)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.MoveOutSerializer)
+    @extend_schema(request=s.MoveOutNoteSerializer, responses=s.MoveOutSerializer)
     @action(detail=True, methods=["post"])
     def inspect(self, request, pk=None):
-        data = _data(s.NoteSerializer, request).validated_data
+        data = _data(s.MoveOutNoteSerializer, request).validated_data
         obj = moveout.move_out_inspected(
             move_out_id=self.get_object().pk, actor=request.user, **data
         )
         return self._respond(obj)
 
-    @extend_schema(request=s.CompleteSerializer, responses=s.MoveOutSerializer)
+    @extend_schema(request=s.MoveOutCompleteSerializer, responses=s.MoveOutSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Close the residency; refused (400) while the unit's account owes anything."""
-        data = _data(s.CompleteSerializer, request).validated_data
+        data = _data(s.MoveOutCompleteSerializer, request).validated_data
         obj = moveout.move_out_complete(
             move_out_id=self.get_object().pk, actor=request.user, **data
         )

@@ -66,13 +66,20 @@ class RelayItemSerializer(serializers.ModelSerializer):
 
 
 class RelayCreateSerializer(serializers.Serializer):
-    estate = serializers.CharField(max_length=32)
+    estate = serializers.CharField(
+        max_length=32, help_text="An estate's `code`: GET /api/v1/estates/."
+    )
     summary = serializers.CharField(max_length=1000)
     department = serializers.ChoiceField(choices=Department.choices)
     reporter = serializers.ChoiceField(choices=RelayItem.Reporter.choices)
     caller_name = serializers.CharField(max_length=64, required=False, default="")
     caller_phone = serializers.CharField(max_length=20, required=False, default="")
-    unit = serializers.CharField(max_length=32, required=False, default="")
+    unit = serializers.CharField(
+        max_length=32,
+        required=False,
+        default="",
+        help_text="A unit's `code`: GET /api/v1/units/?estate=<code>.",
+    )
     location = serializers.CharField(max_length=120, required=False, default="")
 
 
@@ -128,12 +135,20 @@ class CommonPatrolCheckSerializer(serializers.Serializer):
     place = serializers.IntegerField()
     result = serializers.ChoiceField(choices=CommonPatrol.Result.choices)
     problem = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
-    category = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    category = serializers.CharField(
+        max_length=32,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A repair category's `code`: GET /api/v1/repair-categories/.",
+    )
     department = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
 
 
 class CommonPatrolRecordSerializer(serializers.Serializer):
-    estate = serializers.CharField(max_length=32)
+    estate = serializers.CharField(
+        max_length=32, help_text="An estate's `code`: GET /api/v1/estates/."
+    )
     slot = serializers.ChoiceField(choices=CommonPatrol.Slot.choices)
     checks = CommonPatrolCheckSerializer(many=True)
     notes = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)

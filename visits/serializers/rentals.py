@@ -76,7 +76,9 @@ class ListingSerializer(serializers.ModelSerializer):
 class ListingCreateSerializer(serializers.Serializer):
     estate = serializers.CharField(max_length=32)
     unit = serializers.CharField(max_length=32)
-    owner = serializers.IntegerField(help_text="A resident `id` (an owner of the unit).")
+    owner = serializers.IntegerField(
+        help_text="A resident `id` (an owner of the unit): GET /api/v1/residents/?unit=<code>."
+    )
     asking_rent = serializers.DecimalField(**MONEY)
     available_from = serializers.DateField()
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -221,11 +223,11 @@ class MoveOutCreateSerializer(serializers.Serializer):
     planned_on = serializers.DateField()
 
 
-class NoteSerializer(serializers.Serializer):
+class MoveOutNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class CompleteSerializer(serializers.Serializer):
+class MoveOutCompleteSerializer(serializers.Serializer):
     moved_out_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from propserv.models import Resident, StaffProfile, Unit
 from propserv.roles import Role
-from tickets.demo_complaints import seed_complaints
-from tickets.demo_surveys import seed_surveys
+from tickets.demo.complaints import seed_complaints
+from tickets.demo.surveys import seed_surveys
 from tickets.models import PriceItem, Repair, RepairCategory
 from tickets.services import repairs as services
 

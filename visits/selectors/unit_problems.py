@@ -1,12 +1,10 @@
 """After-sales defects on the unit's problem list (docs/domain.md, "Hand-over and move-in"):
 inspections (a lower layer) shows one list of everything open on a unit — its inspection and
 move-in problems — and asks the apps above for their rows at the hook "unit.problems". Visits
-answers with the unit's after-sales rework forms (物业返修联系单). Registered from VisitsConfig.ready
-with `unit_problems.register()`."""
+answers with the unit's after-sales rework forms (物业返修联系单); visits.extensions registers it."""
 
 from __future__ import annotations
 
-from propserv.registry import registry
 from visits.models import Defect
 
 UNIT_PROBLEMS = "unit.problems"  # inspections.selectors.handover.UNIT_PROBLEMS
@@ -29,7 +27,3 @@ def after_sales_rows(unit) -> list[dict]:
             }
         )
     return rows
-
-
-def register() -> None:
-    registry.add_hook(UNIT_PROBLEMS, "visits.defects", after_sales_rows)
