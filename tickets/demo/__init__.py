@@ -14,6 +14,7 @@ from django.utils import timezone
 from propserv.models import Resident, StaffProfile, Unit
 from propserv.roles import Role
 from tickets.demo.complaints import seed_complaints
+from tickets.demo.routine import seed_routine
 from tickets.demo.surveys import seed_surveys
 from tickets.models import PriceItem, Repair, RepairCategory
 from tickets.services import repairs as services
@@ -77,6 +78,7 @@ def seed(estate) -> None:
     if Repair.objects.filter(estate=estate).exists():
         seed_complaints(estate)
         seed_surveys(estate)
+        seed_routine(estate)
         return
     rng = random.Random(7)
     frontdesk = User.objects.filter(username="frontdesk").first()
@@ -134,3 +136,4 @@ def seed(estate) -> None:
                     )
     seed_complaints(estate)
     seed_surveys(estate)
+    seed_routine(estate)

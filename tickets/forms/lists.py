@@ -199,9 +199,11 @@ class CallbackListForm(ListFilterForm):
         label=_("Ticket"),
         required=False,
         choices=[
-            ("", _("Repairs and complaints")),
+            ("", _("All callbacks")),
+            ("problem", _("Repairs and complaints")),
             ("repair", _("Repairs")),
             ("complaint", _("Complaints")),
+            ("routine", _("Routine callbacks")),
         ],
     )
     status = forms.MultipleChoiceField(

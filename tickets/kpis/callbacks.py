@@ -70,8 +70,8 @@ def compute(user, estate_ids: list[int], period, now=None) -> list[KpiCard]:
     )
     due = common.due_range(period)
 
-    def url(**params):
-        return common.list_url("tickets:callback-list", estate_ids, **due, **params)
+    def url(kind="problem", **params):
+        return common.list_url("tickets:callback-list", estate_ids, **due, kind=kind, **params)
 
     kpis = (
         Kpi("due", _("Callbacks due"), cur.get("due", 0), prev.get("due", 0), url=url()),

@@ -196,7 +196,12 @@ def callback_list(user, filters: dict, now: dt.datetime):
     """All callbacks of `user`'s estates matching `filters` (CallbackListForm's cleaned data),
     the latest due first; `rows` adds `timeliness` and `first_attempt`."""
     qs = _scoped(Callback, user, filters)
-    if filters.get("kind") == "repair":
+    # The callbacks card counts problem callbacks; routine ones have their own card.
+    if filters.get("kind") == "problem":
+        qs = qs.filter(kind=Callback.Kind.PROBLEM)
+    elif filters.get("kind") == "routine":
+        qs = qs.exclude(kind=Callback.Kind.PROBLEM)
+    elif filters.get("kind") == "repair":
         qs = qs.filter(repair__isnull=False)
     elif filters.get("kind") == "complaint":
         qs = qs.filter(complaint__isnull=False)
