@@ -154,7 +154,7 @@ class BookForm(forms.Form):
         MoveInBatch.objects.none(),
         label=_("Batch"),
         required=False,
-        help_text=_("Leave empty for a later arrival (零星入住)."),
+        help_text=_("Leave empty for a later arrival."),
     )
     day = forms.DateField(label=_("Day"), widget=DATE, required=False)
     time = forms.TimeField(label=_("Time"), widget=TIME, required=False)

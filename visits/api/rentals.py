@@ -6,9 +6,12 @@ refusal goes through the shared DRF exception handler (propserv.rest): 409, 403 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from propserv.idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -87,7 +90,7 @@ class ListingViewSet(_Base):
             else None
         )
         if found is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(_("No such seeker."))
         rows = rental_selectors.candidates(found)
         return Response(self.get_serializer(rows, many=True).data)
 
@@ -118,7 +121,7 @@ class MatchViewSet(_Base):
         data = _data(s.MatchCreateSerializer, request).validated_data
         listing = RentalListing.objects.for_user(request.user).filter(pk=data["listing"]).first()
         if listing is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise ValidationError({"listing": _("No such unit to let.")})
         match = rentals.match_propose(
             listing_id=listing.pk, seeker_id=data["seeker"], actor=request.user
         )
@@ -190,7 +193,7 @@ class MoveOutViewSet(_Base):
         data = _data(s.MoveOutCreateSerializer, request).validated_data
         tenant = Resident.objects.for_user(request.user).filter(pk=data["tenant"]).first()
         if tenant is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise ValidationError({"tenant": _("No such tenant.")})
         move_out = moveout.move_out_start(
             tenant=tenant, actor=request.user, planned_on=data["planned_on"]
         )
