@@ -134,6 +134,11 @@ def test_every_task_beat_sends_exists():
         "propserv.sweep_deadlines",
         "propserv.redeliver_notifications",
         "inspections.schedule_patrols",
+        "inspections.open_night_check_months",
+        "visits.open_common_patrols",
+        "tickets.routine_visits",
+        "tickets.repair_followups",
+        "tickets.callback_tally",
         "fees.bill_due_periods",
         "fees.charge_repairs",
     } <= scheduled
