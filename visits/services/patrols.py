@@ -155,7 +155,9 @@ def common_patrol_record(
         actor,
         estate=estate,
         roles=COMMON_PATROLLERS,
-        message=_("Only area administrators and supervisors record common-area rounds."),
+        message=_(
+            "Only area administrators, supervisors and the project manager record common-area rounds."
+        ),
     )
     at = at or timezone.now()
     if slot not in CommonPatrol.Slot.values:
