@@ -1,4 +1,4 @@
-# Information relay, common-area patrols and title certificates (visits helper C).
+# Information relay, common-area patrols and title certificates (docs/domain.md, "Front-desk services").
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
