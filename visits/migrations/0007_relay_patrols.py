@@ -1,4 +1,5 @@
-# Information relay, common-area patrols and title certificates (docs/domain.md, "Front-desk services").
+# Information relay, common-area patrols and title certificates
+# (docs/domain.md, "Front-desk services").
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
