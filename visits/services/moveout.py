@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fees.selectors import balance
+from fees.services import lock_account
 from inspections.models import Renovation, WorkerPass
 from keys.models import Key, KeyLoan
 from propserv.access import check_actor, may
@@ -150,6 +151,9 @@ def move_out_complete(
     now = now or timezone.now()
     move_out = _lock(move_out_id, actor)
     moved_out_on = moved_out_on or timezone.localdate(now)
+    # Under the account's lock: a charge or a reversal cannot land between this check and the
+    # residency closing.
+    lock_account(move_out.unit)
     owed = balance(move_out.unit)
     if owed > 0:
         raise ValidationError(
