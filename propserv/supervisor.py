@@ -56,7 +56,10 @@ class Group:
     def _write_state(self) -> None:
         if self.state_file is not None:
             pids = {name: c.proc.pid for name, c in self.children.items() if c.proc is not None}
-            self.state_file.write_text(json.dumps(pids))
+            # Written aside and renamed: a reader never sees a half-written file.
+            partial = self.state_file.with_suffix(".json.tmp")
+            partial.write_text(json.dumps(pids))
+            os.replace(partial, self.state_file)
 
     def restart_dead(self, say) -> str | None:
         """Start again every child that has exited. Returns the name of one that keeps dying
