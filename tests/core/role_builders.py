@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from propserv.models import EstateSettings
 from propserv.roles import Role
 
 R = Role
@@ -273,3 +274,16 @@ def awaiting_acceptance(ctx) -> int:
     pk = renovation(ctx, "approved")
     ctx.run(f"{V}renovations/{pk}/request-acceptance/", {})
     return pk
+
+
+def patrolled_renovation(ctx) -> int:
+    """An approved renovation whose estate patrols round the clock, so the slot the patrol falls
+    in exists whatever the hour the test runs (patrol hours end at 21:00/22:00 by default)."""
+    found = ctx.renovation("approved")
+    EstateSettings.objects.filter(estate_id=found.estate_id).update(
+        summer_patrol_start=dt.time(0, 0),
+        summer_patrol_end=dt.time(23, 59, 59),
+        winter_patrol_start=dt.time(0, 0),
+        winter_patrol_end=dt.time(23, 59, 59),
+    )
+    return found.pk

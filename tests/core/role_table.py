@@ -24,6 +24,7 @@ from tests.core.role_builders import (
     notice,
     notice_body,
     notice_call,
+    patrolled_renovation,
     quote_body,
     quoted,
     rectification,
@@ -343,7 +344,7 @@ TABLE = {
     P + V + "renovations/{id}/patrol/": (
         INSPECTORS,
         lambda c: (
-            f"{V}renovations/{renovation(c, 'approved')}/patrol/",
+            f"{V}renovations/{patrolled_renovation(c)}/patrol/",
             {"items": checklist(c)},
         ),
     ),
